@@ -1,0 +1,44 @@
+# Provenant: build, run and test. `make dev` runs the whole system on its
+# embedded defaults; `make test` runs vet and every test, integration tests
+# included, starting what they need by itself.
+
+GO        ?= go
+BIN       := bin/provenant
+DATA      ?= ./data
+# Conformance fixtures written by others (EPCIS documents, GS1 hash vectors);
+# tests that need them skip with a message when the folder is absent.
+PROVENANT_CONFORMANCE_DIR ?= ../shared/testdata
+CONFORMANCE := $(abspath $(PROVENANT_CONFORMANCE_DIR))
+FUZZTIME  ?= 15s
+
+.PHONY: all build dev test vet unit fuzz bench postgres clean
+
+all: build
+
+build:
+	$(GO) build -o $(BIN) ./cmd/provenant
+
+dev: build
+	./$(BIN) dev --data $(DATA)
+
+postgres:
+	./scripts/ensure-postgres.sh
+
+vet:
+	$(GO) vet ./...
+
+unit: postgres
+	PROVENANT_CONFORMANCE_DIR=$(CONFORMANCE) $(GO) test -race -count=1 ./...
+
+# A short run of every fuzz target; run longer with FUZZTIME=10m make fuzz.
+fuzz:
+	$(GO) test ./epcis -run '^$$' -fuzz '^FuzzHashID$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./epcis -run '^$$' -fuzz '^FuzzParseValidate$$' -fuzztime $(FUZZTIME)
+
+test: vet unit fuzz
+
+bench: postgres
+	PROVENANT_CONFORMANCE_DIR=$(CONFORMANCE) $(GO) test -run '^$$' -bench . -benchmem ./...
+
+clean:
+	rm -rf bin

@@ -1,0 +1,38 @@
+package main
+
+import (
+	"io"
+
+	"github.com/spf13/cobra"
+)
+
+// envPrefix starts the name of every environment variable that sets a flag.
+const envPrefix = "PROVENANT_"
+
+func newRootCmd(stdout, stderr io.Writer, lookupEnv func(string) (string, bool)) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "provenant",
+		Short: "Supply-chain provenance attestation: EPCIS 2.0 events, zero-knowledge proofs, ledger anchors",
+		Long: `Provenant proves facts about suppliers' private EPCIS 2.0 shipment data in zero
+knowledge (certified origin, registered signer), anchors each batch proof on a
+Hyperledger Fabric ledger, and lets buyers and auditors check it all.
+
+Every flag can also be set with an environment variable PROVENANT_<FLAG>
+(upper case, dashes as underscores, e.g. --store is PROVENANT_STORE); a flag
+given on the command line wins over the environment.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			return applyEnv(cmd, lookupEnv)
+		},
+	}
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	root.AddCommand(
+		newEPCISCmd(),
+		newStoreCmd(),
+		newDevCmd(),
+	)
+	annotateEnv(root)
+	return root
+}

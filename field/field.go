@@ -1,0 +1,99 @@
+// Package field encodes Provenant's values as elements of the BN254 scalar
+// field and defines H, the field-friendly hash used on both sides of the
+// circuits: Poseidon2 (gnark-crypto's default BN254 parameters, width 2, 6
+// full and 50 partial rounds) in the Merkle–Damgård mode over 32-byte
+// big-endian elements, with a zero initial value.
+//
+// The encodings, which another implementation must reproduce exactly:
+//
+//   - Digest(b): SHA-256 of b, the 3 most significant bits cleared, read as a
+//     big-endian integer (always < 2^253 < r, so no reduction happens).
+//   - String(s): Digest of the UTF-8 bytes of s; the empty string is 0.
+//   - Uint64(n): n itself.
+//   - Region(cc): an ISO 3166-1 alpha-2 code, upper case, as the big-endian
+//     integer of its two ASCII bytes ("DE" = 0x4445 = 17477); none is 0.
+package field
+
+import (
+	"crypto/sha256"
+	"fmt"
+
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr/poseidon2"
+)
+
+// Element is an element of the BN254 scalar field.
+type Element = fr.Element
+
+// Bytes is the size of an encoded element.
+const Bytes = fr.Bytes
+
+// Digest returns SHA-256(b) with its 3 most significant bits cleared, as an
+// element.
+func Digest(b []byte) Element {
+	sum := sha256.Sum256(b)
+	return FromDigest(sum)
+}
+
+// FromDigest returns a 32-byte digest with its 3 most significant bits
+// cleared, as an element.
+func FromDigest(d [32]byte) Element {
+	d[0] &= 0x1f
+	var e Element
+	e.SetBytes(d[:])
+	return e
+}
+
+// String returns the element encoding s: Digest of its bytes, or 0 for the
+// empty string.
+func String(s string) Element {
+	if s == "" {
+		return Element{}
+	}
+	return Digest([]byte(s))
+}
+
+// Uint64 returns n as an element.
+func Uint64(n uint64) Element {
+	var e Element
+	e.SetUint64(n)
+	return e
+}
+
+// Region returns the element encoding an ISO 3166-1 alpha-2 code, or 0 for
+// the empty code.
+func Region(code string) (Element, error) {
+	if code == "" {
+		return Element{}, nil
+	}
+	if len(code) != 2 || code[0] < 'A' || code[0] > 'Z' || code[1] < 'A' || code[1] > 'Z' {
+		return Element{}, fmt.Errorf("region %q: want an ISO 3166-1 alpha-2 code (two upper-case letters)", code)
+	}
+	return Uint64(uint64(code[0])<<8 | uint64(code[1])), nil
+}
+
+// Hash returns H(elems...): Poseidon2 Merkle–Damgård over the elements'
+// 32-byte big-endian encodings.
+func Hash(elems ...Element) Element {
+	h := poseidon2.NewMerkleDamgardHasher()
+	for i := range elems {
+		b := elems[i].Bytes()
+		h.Write(b[:]) // never fails for canonical 32-byte blocks
+	}
+	var out Element
+	out.SetBytes(h.Sum(nil))
+	return out
+}
+
+// Parse reads an element from its canonical 32-byte big-endian encoding,
+// rejecting values that are not reduced modulo the field order.
+func Parse(b []byte) (Element, error) {
+	var e Element
+	if len(b) != Bytes {
+		return e, fmt.Errorf("field element: %d bytes, want %d", len(b), Bytes)
+	}
+	if err := e.SetBytesCanonical(b); err != nil {
+		return e, fmt.Errorf("field element: %w", err)
+	}
+	return e, nil
+}

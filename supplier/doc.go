@@ -1,0 +1,41 @@
+// Package supplier holds what a supplier needs to take part in Provenant:
+// its signing key, the signature over each event, and the Kafka message that
+// carries signed events to the platform.
+//
+// # Keys
+//
+// A supplier key is an EdDSA key on the twisted Edwards curve defined over
+// BN254's scalar field (gnark-crypto ecc/bn254/twistededwards/eddsa), so
+// that the proving circuits verify the same signatures natively. The public
+// key is written as the hex of its 32-byte compressed encoding.
+//
+// # What is signed
+//
+// For each event the supplier picks a fresh random salt (32 random bytes
+// with the 3 most significant bits cleared, a field element) and signs the
+// field element
+//
+//	m = H(claimsHash, Facility, EventDigest, salt)
+//
+// where, with H and the encodings of package field:
+//   - claimsHash is claims.Claims.Hash of the event's public claims;
+//   - Facility is field.String of the origin facility (0 unless the event
+//     is an origin event, see package claims);
+//   - EventDigest is field.Digest of the event's JSON object exactly as it
+//     appears in the Kafka message value, from its opening '{' to its
+//     closing '}', so that the signature covers every byte of the event,
+//     private data included.
+//
+// The signature is gnark-crypto's EdDSA over the 32-byte big-endian
+// encoding of m, with the Poseidon2 Merkle–Damgård hash (the same H) as the
+// challenge hash: 64 bytes, R compressed then S big-endian.
+//
+// # The message
+//
+// One Kafka message on topic provenant.events.v1 carries an EPCIS 2.0
+// JSON-LD document or one event as its value, unchanged, keyed by the first
+// product identifier of its first event, with two headers:
+//   - provenant-supplier: the supplier's public key (hex);
+//   - provenant-signature: "v1" followed, for every event in document
+//     order, by ";" then the signature (hex) ":" the salt (hex, 32 bytes).
+package supplier

@@ -1,0 +1,114 @@
+package supplier
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr/poseidon2"
+
+	"github.com/provenant/provenant/claims"
+	"github.com/provenant/provenant/epcis"
+	"github.com/provenant/provenant/field"
+)
+
+// SignatureSize is the size of an encoded signature.
+const SignatureSize = 64
+
+// ErrBadSignature reports a signature that does not verify.
+var ErrBadSignature = errors.New("signature does not verify")
+
+// EventSignature is what a supplier sends for one event: the signature over
+// the event's message and the salt that blinds it.
+type EventSignature struct {
+	Signature []byte
+	Salt      field.Element
+}
+
+// Statement is what a signature commits to for one event: its public claims,
+// its private origin facts, and the digest of its bytes.
+type Statement struct {
+	Claims      claims.Claims
+	Origin      claims.Origin
+	EventDigest field.Element
+}
+
+// NewStatement builds the statement of ev from its exact bytes (ev.Raw).
+func NewStatement(ev *epcis.Event) (Statement, error) {
+	c, o, err := claims.FromEvent(ev)
+	if err != nil {
+		return Statement{}, err
+	}
+	return Statement{Claims: c, Origin: o, EventDigest: field.Digest(ev.Raw)}, nil
+}
+
+// Message returns m = H(claimsHash, Facility, EventDigest, salt), the field
+// element a supplier signs.
+func (s Statement) Message(salt field.Element) (field.Element, error) {
+	ch, err := s.Claims.Hash()
+	if err != nil {
+		return field.Element{}, err
+	}
+	return field.Hash(ch, field.String(s.Origin.Facility), s.EventDigest, salt), nil
+}
+
+// NewSalt draws a fresh salt from r (crypto/rand.Reader when nil).
+func NewSalt(r io.Reader) (field.Element, error) {
+	if r == nil {
+		r = rand.Reader
+	}
+	var b [32]byte
+	if _, err := io.ReadFull(r, b[:]); err != nil {
+		return field.Element{}, fmt.Errorf("draw salt: %w", err)
+	}
+	return field.FromDigest(b), nil
+}
+
+// Sign signs the statement with a fresh salt drawn from r (crypto/rand
+// when nil).
+func (k *Key) Sign(s Statement, r io.Reader) (EventSignature, error) {
+	salt, err := NewSalt(r)
+	if err != nil {
+		return EventSignature{}, err
+	}
+	m, err := s.Message(salt)
+	if err != nil {
+		return EventSignature{}, err
+	}
+	mb := m.Bytes()
+	sig, err := k.sk.Sign(mb[:], poseidon2.NewMerkleDamgardHasher())
+	if err != nil {
+		return EventSignature{}, fmt.Errorf("sign event %s: %w", s.Claims.EventID, err)
+	}
+	return EventSignature{Signature: sig, Salt: salt}, nil
+}
+
+// Verify checks that sig is p's signature over the statement. It returns an
+// error wrapping ErrBadSignature when it is not.
+func (p PublicKey) Verify(s Statement, sig EventSignature) error {
+	if len(sig.Signature) != SignatureSize {
+		return fmt.Errorf("event %s: %w: %d bytes, want %d", s.Claims.EventID, ErrBadSignature, len(sig.Signature), SignatureSize)
+	}
+	m, err := s.Message(sig.Salt)
+	if err != nil {
+		return err
+	}
+	mb := m.Bytes()
+	ok, err := p.pk.Verify(sig.Signature, mb[:], poseidon2.NewMerkleDamgardHasher())
+	if err != nil {
+		return fmt.Errorf("event %s: %w: %v", s.Claims.EventID, ErrBadSignature, err)
+	}
+	if !ok {
+		return fmt.Errorf("event %s: %w under key %s", s.Claims.EventID, ErrBadSignature, p)
+	}
+	return nil
+}
+
+// String returns "<signature hex>:<salt hex>", the form the signature
+// header carries.
+func (s EventSignature) String() string {
+	salt := s.Salt.Bytes()
+	return hex.EncodeToString(s.Signature) + ":" + hex.EncodeToString(salt[:])
+}
