@@ -1,0 +1,87 @@
+package sqlstore_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/provenant/provenant/store"
+	"github.com/provenant/provenant/store/sqlstore"
+	"github.com/provenant/provenant/store/storetest"
+)
+
+// benchEvent returns an event of realistic size: two products, about 200 bytes of claims
+// and 600 of private payload.
+func benchEvent(i int) store.Event {
+	id := fmt.Sprintf("urn:uuid:bench-%09d", i)
+	return store.Event{
+		ID:          id,
+		HashID:      "ni:///sha-256;" + strings.Repeat("0b", 32) + "?ver=CBV2.0",
+		Type:        "ObjectEvent",
+		Action:      "OBSERVE",
+		BizStep:     "shipping",
+		Disposition: "in_transit",
+		EventTime:   time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(i) * time.Millisecond),
+		Products: []string{
+			fmt.Sprintf("urn:epc:id:sgtin:0614141.107346.%d", i),
+			fmt.Sprintf("urn:epc:id:sgtin:0614141.107346.%d", i%1000),
+		},
+		OriginRegion: "PT",
+		Supplier:     strings.Repeat("5a", 32),
+		Claims:       []byte(`{"eventID":"` + id + `","type":"ObjectEvent","action":"OBSERVE","bizStep":"shipping","disposition":"in_transit","epcList":["urn:epc:id:sgtin:0614141.107346.2017"]}`),
+		Private:      []byte(`{"readPoint":"urn:epc:id:sgln:0614141.00777.0","bizLocation":"urn:epc:id:sgln:0614141.00888.0","sensor":` + strings.Repeat(`{"type":"Temperature","value":4.5},`, 15) + `null}`),
+		Topic:        "provenant.events.v1",
+		Offset:       int64(i),
+	}
+}
+
+func benchStore(b *testing.B, be backend) *sqlstore.Store {
+	b.Helper()
+	return open(b, be.newURL(b), sqlstore.WithSealer(storetest.NewSealer(b)))
+}
+
+// BenchmarkInsertEvent inserts one event per call.
+func BenchmarkInsertEvent(b *testing.B) {
+	for _, be := range backends() {
+		b.Run(be.name, func(b *testing.B) {
+			s := benchStore(b, be)
+			n := 0
+			for b.Loop() {
+				if inserted, err := s.InsertEvent(b.Context(), benchEvent(n)); err != nil || !inserted {
+					b.Fatalf("InsertEvent = %v, %v", inserted, err)
+				}
+				n++
+			}
+			b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "events/s")
+		})
+	}
+}
+
+// BenchmarkInsertEvents inserts batches of 100 events per call, as ingest does.
+func BenchmarkInsertEvents(b *testing.B) {
+	const batchSize = 100
+	for _, be := range backends() {
+		b.Run(be.name, func(b *testing.B) {
+			s := benchStore(b, be)
+			n := 0
+			batch := make([]store.Event, batchSize)
+			for b.Loop() {
+				for i := range batch {
+					batch[i] = benchEvent(n + i)
+				}
+				results, err := s.InsertEvents(b.Context(), batch)
+				if err != nil {
+					b.Fatal(err)
+				}
+				for _, r := range results {
+					if r.Err != nil || !r.Inserted {
+						b.Fatalf("InsertEvents result %+v", r)
+					}
+				}
+				n += batchSize
+			}
+			b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "events/s")
+		})
+	}
+}

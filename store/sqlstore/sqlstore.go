@@ -1,0 +1,225 @@
+// Package sqlstore implements store.Store over database/sql, on SQLite (modernc.org/sqlite,
+// no cgo) for development and tests, and on PostgreSQL (pgx) for production. The schema
+// is created and upgraded by versioned migrations when the store is opened.
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/stdlib"
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"github.com/provenant/provenant/store"
+)
+
+var _ store.Store = (*Store)(nil)
+
+// Store is a store.Store on SQLite or PostgreSQL. It is safe for concurrent use.
+type Store struct {
+	dialect dialect
+	// w runs transactions and writes. On SQLite it is a single connection, so writers
+	// queue in the process instead of contending for the file lock.
+	w *sql.DB
+	// r runs reads. On SQLite it is a pool of read-only connections (WAL lets them read
+	// while the writer writes); on PostgreSQL it is w.
+	r      *sql.DB
+	sealer *store.Sealer
+	log    *slog.Logger
+	now    func() time.Time
+}
+
+// Open opens the database at rawURL and brings its schema up to date. rawURL is
+// sqlite://PATH (sqlite://./data/provenant.db, relative to the working directory, or
+// sqlite:///abs/path.db; missing parent directories are created) or a PostgreSQL URL
+// (postgres://user@host:5432/db?sslmode=disable, or postgresql://…).
+func Open(ctx context.Context, rawURL string, opts ...Option) (*Store, error) {
+	cfg := defaultConfig()
+	for _, opt := range opts {
+		if err := opt(&cfg); err != nil {
+			return nil, fmt.Errorf("sqlstore: %w", err)
+		}
+	}
+	t, err := parseURL(rawURL)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: %w", err)
+	}
+	s := &Store{dialect: t.dialect, sealer: cfg.sealer, log: cfg.logger, now: cfg.now}
+	switch t.dialect {
+	case dialectSQLite:
+		err = s.openSQLite(ctx, t.path, cfg)
+	case dialectPostgres:
+		err = s.openPostgres(ctx, t, cfg)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: %w", err)
+	}
+	if err := migrate(ctx, s.w, s.dialect, s.log); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("sqlstore: %w", err)
+	}
+	if t.dialect == dialectSQLite {
+		// Readers open after migrations: the first one may have just created the file.
+		if err := s.r.PingContext(ctx); err != nil {
+			s.Close()
+			return nil, fmt.Errorf("sqlstore: open SQLite readers on %s: %w", t.path, err)
+		}
+	}
+	return s, nil
+}
+
+func (s *Store) openSQLite(ctx context.Context, path string, cfg config) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+		return fmt.Errorf("create directory for SQLite database: %w", err)
+	}
+	busy := strconv.FormatInt(cfg.busyTimeout.Milliseconds(), 10)
+	common := url.Values{"_busy_timeout": {busy}, "_foreign_keys": {"1"}}
+
+	wq := url.Values{"_journal_mode": {"WAL"}, "_synchronous": {"FULL"}, "_txlock": {"immediate"}}
+	rq := url.Values{"_query_only": {"1"}}
+	for k, v := range common {
+		wq[k], rq[k] = v, v
+	}
+	w, err := sql.Open("sqlite", path+"?"+wq.Encode())
+	if err != nil {
+		return fmt.Errorf("open SQLite %s: %w", path, err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxIdleTime(0)
+	w.SetConnMaxLifetime(0)
+	if err := w.PingContext(ctx); err != nil {
+		w.Close()
+		return fmt.Errorf("open SQLite %s: %w", path, err)
+	}
+	r, err := sql.Open("sqlite", path+"?"+rq.Encode())
+	if err != nil {
+		w.Close()
+		return fmt.Errorf("open SQLite %s: %w", path, err)
+	}
+	r.SetMaxOpenConns(cfg.maxOpenConns)
+	r.SetMaxIdleConns(cfg.maxOpenConns)
+	s.w, s.r = w, r
+	s.log.Debug("opened SQLite store", "path", path)
+	return nil
+}
+
+func (s *Store) openPostgres(ctx context.Context, t target, cfg config) error {
+	pg := t.pg
+	if _, ok := pg.RuntimeParams["application_name"]; !ok {
+		pg.RuntimeParams["application_name"] = "provenant"
+	}
+	db := stdlib.OpenDB(*pg)
+	db.SetMaxOpenConns(cfg.maxOpenConns)
+	db.SetMaxIdleConns(cfg.maxOpenConns)
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	where := fmt.Sprintf("%s:%d/%s", pg.Host, pg.Port, pg.Database)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return fmt.Errorf("connect to PostgreSQL at %s: %w", where, err)
+	}
+	s.w, s.r = db, db
+	s.log.Debug("opened PostgreSQL store", "database", where)
+	return nil
+}
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.w.PingContext(ctx); err != nil {
+		return fmt.Errorf("ping: %w", err)
+	}
+	if s.r != s.w {
+		if err := s.r.PingContext(ctx); err != nil {
+			return fmt.Errorf("ping readers: %w", err)
+		}
+	}
+	return nil
+}
+
+// Close closes the database connections.
+func (s *Store) Close() error {
+	var errR error
+	if s.r != s.w {
+		errR = s.r.Close()
+	}
+	return errors.Join(s.w.Close(), errR)
+}
+
+// maxTxAttempts bounds how often a transaction that PostgreSQL aborted as a deadlock
+// victim or serialization failure is run again.
+const maxTxAttempts = 3
+
+// inTx runs fn in a write transaction, committing when it returns nil. fn may run more
+// than once on PostgreSQL (see maxTxAttempts), so it must not keep state across runs.
+func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	for attempt := 1; ; attempt++ {
+		err := s.runTx(ctx, fn)
+		if err == nil || attempt == maxTxAttempts || !retryable(err) {
+			return err
+		}
+		s.log.Debug("retrying transaction", "attempt", attempt, "error", err)
+	}
+}
+
+func (s *Store) runTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin transaction: %w", err)
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// retryable reports whether err is a PostgreSQL deadlock or serialization failure, after
+// which the whole transaction can run again.
+func retryable(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && (pgErr.Code == "40001" || pgErr.Code == "40P01")
+}
+
+// q rebinds a query for the store's dialect.
+func (s *Store) q(query string) string { return s.dialect.rebind(query) }
+
+// clampLimit applies store.DefaultPageSize and store.MaxPageSize.
+func clampLimit(limit int) int {
+	switch {
+	case limit <= 0:
+		return store.DefaultPageSize
+	case limit > store.MaxPageSize:
+		return store.MaxPageSize
+	}
+	return limit
+}
+
+// rowsAffected returns the rows an Exec changed.
+func rowsAffected(res sql.Result) (int64, error) {
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("rows affected: %w", err)
+	}
+	return n, nil
+}
+
+// notFound wraps store.ErrNotFound, and passes other errors through, for a single-row
+// query.
+func notFound(err error) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return store.ErrNotFound
+	}
+	return err
+}

@@ -1,0 +1,113 @@
+package store
+
+import "context"
+
+// Store is the private event store: suppliers, events with their sealed payloads, batches,
+// anchors and registry snapshots. Implementations are safe for concurrent use.
+type Store interface {
+	SupplierStore
+	EventStore
+	BatchStore
+	RegistryStore
+
+	// Ping checks that the database answers.
+	Ping(ctx context.Context) error
+	// Close releases the store's connections. Calls after Close fail.
+	Close() error
+}
+
+// SupplierStore keeps the supplier keys known to the platform.
+type SupplierStore interface {
+	// AddSupplier adds s, or re-activates it when it was removed, and reports whether the
+	// key was not active before. Adding an active supplier again changes nothing except
+	// its Name, when one is given.
+	AddSupplier(ctx context.Context, s Supplier) (added bool, err error)
+	// RemoveSupplier marks the supplier removed. Removing a removed supplier is a no-op;
+	// an unknown key is ErrNotFound.
+	RemoveSupplier(ctx context.Context, publicKey string) error
+	// GetSupplier returns the supplier with publicKey, active or removed, or ErrNotFound.
+	GetSupplier(ctx context.Context, publicKey string) (Supplier, error)
+	// ListSuppliers returns the active suppliers, and the removed ones too when
+	// includeRemoved is set, ordered by public key.
+	ListSuppliers(ctx context.Context, includeRemoved bool) ([]Supplier, error)
+}
+
+// EventStore keeps events and their status.
+type EventStore interface {
+	// InsertEvent stores e, sealing its private payload, and reports whether it was new.
+	// Inserting the same ID again with the same claims, private payload and supplier
+	// returns false and no error; with different content it returns a *ConflictError and
+	// leaves the stored event unchanged. Invalid input is ErrInvalid; a store without a
+	// Sealer returns ErrNoSealer.
+	InsertEvent(ctx context.Context, e Event) (inserted bool, err error)
+	// InsertEvents stores events in one transaction, with the semantics of InsertEvent for
+	// each, and returns one result per event in order. Invalid and conflicting events are
+	// reported in their results and do not stop the others; the error is for failures of
+	// the whole call, in which case nothing is stored.
+	InsertEvents(ctx context.Context, events []Event) ([]InsertResult, error)
+	// GetEvent returns the event with id, its private payload opened, or ErrNotFound.
+	GetEvent(ctx context.Context, id string) (Event, error)
+	// ListEventsByProduct returns up to limit events that concern product, ordered by
+	// event time then ID, starting after the cursor.
+	ListEventsByProduct(ctx context.Context, product string, after Cursor, limit int) ([]Event, error)
+	// ListEventsByStatus returns up to limit events with status, ordered by event time then
+	// ID, starting after the cursor.
+	ListEventsByStatus(ctx context.Context, status Status, after Cursor, limit int) ([]Event, error)
+	// RejectEvent marks a RECEIVED event REJECTED with reason. Rejecting a rejected event
+	// is a no-op that keeps the first reason; an event in any other status is a
+	// *TransitionError; an unknown ID is ErrNotFound.
+	RejectEvent(ctx context.Context, id, reason string) error
+	// CountEventsByStatus returns how many events have each status; every status is
+	// present in the map.
+	CountEventsByStatus(ctx context.Context) (map[Status]int64, error)
+}
+
+// BatchStore keeps proven batches, their members and their ledger anchors.
+type BatchStore interface {
+	// CreateBatch stores b with its members and marks every member event PROVEN in b, in
+	// one transaction. Every member event must be RECEIVED (else *TransitionError, or
+	// ErrNotFound for an unknown event), and nothing is stored unless all are. Creating
+	// the same batch again is a no-op, unless it was rejected (*TransitionError: a new
+	// batch needs a new ID); a different batch with the same ID is a *ConflictError.
+	CreateBatch(ctx context.Context, b Batch, members []BatchMember) error
+	// GetBatch returns the batch with id, or ErrNotFound.
+	GetBatch(ctx context.Context, id string) (Batch, error)
+	// ListBatchesByStatus returns up to limit batches with status, oldest first.
+	ListBatchesByStatus(ctx context.Context, status Status, limit int) ([]Batch, error)
+	// ListBatchMembers returns the members of the batch, ordered by index, or ErrNotFound
+	// for an unknown batch.
+	ListBatchMembers(ctx context.Context, batchID string) ([]BatchMember, error)
+	// GetBatchMember returns the event's membership in the batch it is currently proven
+	// in, or ErrNotFound when the event is unknown or in no batch.
+	GetBatchMember(ctx context.Context, eventID string) (BatchMember, error)
+	// RejectBatch marks a PROVEN batch REJECTED with reason and returns its events to
+	// RECEIVED, out of any batch, so that they are proven again. Rejecting a rejected batch
+	// is a no-op; an anchored batch is a *TransitionError.
+	RejectBatch(ctx context.Context, batchID, reason string) error
+	// RecordAnchor stores a and marks the batch and its events ANCHORED, in one
+	// transaction, and reports whether the anchor was new. Recording the same anchor
+	// again returns false; a different anchor for the batch is a *ConflictError; a root
+	// that differs from the batch root is ErrInvalid; a rejected batch is a
+	// *TransitionError.
+	RecordAnchor(ctx context.Context, a Anchor) (recorded bool, err error)
+	// GetAnchor returns the anchor of the batch, or ErrNotFound.
+	GetAnchor(ctx context.Context, batchID string) (Anchor, error)
+}
+
+// RegistryStore keeps the history of registry snapshots.
+type RegistryStore interface {
+	// SaveRegistrySnapshot appends s to its kind's history and returns it with ID and
+	// CreatedAt set. When the latest snapshot of the kind has the same root and data, it
+	// returns that one instead of appending a copy.
+	SaveRegistrySnapshot(ctx context.Context, s RegistrySnapshot) (RegistrySnapshot, error)
+	// GetRegistrySnapshot returns the snapshot with id, or ErrNotFound.
+	GetRegistrySnapshot(ctx context.Context, id int64) (RegistrySnapshot, error)
+	// LatestRegistrySnapshot returns the kind's newest snapshot, or ErrNotFound.
+	LatestRegistrySnapshot(ctx context.Context, kind RegistryKind) (RegistrySnapshot, error)
+	// ListRegistrySnapshots returns the kind's snapshots, oldest first.
+	ListRegistrySnapshots(ctx context.Context, kind RegistryKind) ([]RegistrySnapshot, error)
+	// MarkRegistryPublished records that the snapshot's root was published in ledger
+	// transaction txID. Marking it again with the same txID is a no-op; with another it is
+	// a *ConflictError.
+	MarkRegistryPublished(ctx context.Context, id int64, txID string) error
+}
