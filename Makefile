@@ -11,7 +11,7 @@ PROVENANT_CONFORMANCE_DIR ?= ../shared/testdata
 CONFORMANCE := $(abspath $(PROVENANT_CONFORMANCE_DIR))
 FUZZTIME  ?= 15s
 
-.PHONY: all build dev test vet unit fuzz bench postgres clean
+.PHONY: all build dev test vet unit fuzz bench postgres tools clean
 
 all: build
 
@@ -24,10 +24,13 @@ dev: build
 postgres:
 	./scripts/ensure-postgres.sh
 
+tools:
+	./scripts/ensure-tools.sh
+
 vet:
 	$(GO) vet ./...
 
-unit: postgres
+unit: postgres tools
 	PROVENANT_CONFORMANCE_DIR=$(CONFORMANCE) $(GO) test -race -count=1 ./...
 
 # A short run of every fuzz target; run longer with FUZZTIME=10m make fuzz.

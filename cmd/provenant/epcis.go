@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 
 	"github.com/spf13/cobra"
@@ -40,7 +41,7 @@ standard input.`,
 				}
 				doc, err := epcis.Parse(name, data)
 				if err != nil {
-					printProblems(cmd, name, err)
+					printProblems(cmd.ErrOrStderr(), name, err)
 					failed = true
 					continue
 				}
@@ -85,7 +86,7 @@ path, what is wrong) and exits 1. Use "-" to read standard input.`,
 					continue
 				}
 				if _, err := v.Validate(name, data); err != nil {
-					printProblems(cmd, name, err)
+					printProblems(cmd.OutOrStdout(), name, err)
 					failed = true
 				}
 			}
@@ -97,10 +98,13 @@ path, what is wrong) and exits 1. Use "-" to read standard input.`,
 	}
 }
 
+// maxInput bounds what a command reads from standard input.
+const maxInput = 64 << 20
+
 // readInput reads a named file, or standard input for "-".
 func readInput(cmd *cobra.Command, name string) ([]byte, error) {
 	if name == "-" {
-		data, err := readAll(cmd.InOrStdin())
+		data, err := io.ReadAll(io.LimitReader(cmd.InOrStdin(), maxInput))
 		if err != nil {
 			return nil, fmt.Errorf("-: %w", err)
 		}
@@ -115,13 +119,13 @@ func readInput(cmd *cobra.Command, name string) ([]byte, error) {
 
 // printProblems writes one line per problem of a validation error, or the
 // error itself when it is of another kind.
-func printProblems(cmd *cobra.Command, name string, err error) {
+func printProblems(w io.Writer, name string, err error) {
 	var verr *epcis.ValidationError
 	if errors.As(err, &verr) {
 		for _, p := range verr.Problems {
-			fmt.Fprintln(cmd.OutOrStdout(), p.String())
+			fmt.Fprintln(w, p.String())
 		}
 		return
 	}
-	fmt.Fprintf(cmd.OutOrStdout(), "%s: %v\n", name, err)
+	fmt.Fprintf(w, "%s: %v\n", name, err)
 }

@@ -26,12 +26,18 @@ given on the command line wins over the environment.`,
 			return applyEnv(cmd, lookupEnv)
 		},
 	}
+	var logs logFlags
+	addLogFlags(root, &logs)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.AddCommand(
 		newEPCISCmd(),
-		newStoreCmd(),
-		newDevCmd(),
+		newStoreCmd(&logs),
+		newDevCmd(&logs),
+		newSupplierCmd(),
+		newRegistryCmd(&logs),
+		newBrokerCmd(&logs),
+		newIngestCmd(&logs),
 	)
 	annotateEnv(root)
 	return root

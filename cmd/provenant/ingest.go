@@ -1,0 +1,46 @@
+package main
+
+import (
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/provenant/provenant/broker"
+	"github.com/provenant/provenant/ingest"
+	"github.com/provenant/provenant/services"
+	"github.com/provenant/provenant/supplier"
+)
+
+func newIngestCmd(logs *logFlags) *cobra.Command {
+	var sf storeFlags
+	var brokers, admin string
+	var cfg ingest.Config
+	cmd := &cobra.Command{
+		Use:   "ingest",
+		Short: "Run the ingest service: signed EPCIS events from Kafka into the store",
+		Long: `Consume ` + supplier.Topic + ` as a member of a consumer group (run as many as
+there are partitions to share the work), check every message (size, EPCIS 2.0
+schema and CBV rules, signature header, supplier registry, each event's
+signature), store its events idempotently and only then commit its offset.
+Rejected messages go to ` + ingest.DeadLetterTopic + ` with the reason in the
+` + ingest.HeaderError + ` header. Serves /metrics, /healthz and /readyz on --admin-addr.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			log, err := logs.logger(cmd)
+			if err != nil {
+				return err
+			}
+			cfg.Brokers = splitList(brokers)
+			return services.RunIngest(cmd.Context(), log, services.IngestConfig{Store: sf.config(), Ingest: cfg, AdminAddr: admin})
+		},
+	}
+	addStoreFlags(cmd, &sf)
+	cmd.Flags().StringVar(&brokers, "brokers", broker.DefaultAddr, "Kafka bootstrap brokers, comma-separated")
+	cmd.Flags().StringVar(&cfg.GroupID, "group", ingest.DefaultGroupID, "consumer group")
+	cmd.Flags().IntVar(&cfg.MaxMessageBytes, "max-message-bytes", ingest.DefaultMaxMessageBytes, "largest message value accepted")
+	cmd.Flags().IntVar(&cfg.BatchSize, "batch-size", 256, "messages checked and stored together")
+	cmd.Flags().DurationVar(&cfg.BatchWait, "batch-wait", 50*time.Millisecond, "how long to wait to fill a batch")
+	cmd.Flags().IntVar(&cfg.Workers, "workers", 0, "messages checked in parallel (0: one per CPU)")
+	cmd.Flags().StringVar(&admin, "admin-addr", "127.0.0.1:9101", "address of /metrics, /healthz and /readyz")
+	return cmd
+}

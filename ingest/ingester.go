@@ -1,0 +1,375 @@
+package ingest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/segmentio/kafka-go"
+
+	"github.com/provenant/provenant/store"
+	"github.com/provenant/provenant/supplier"
+)
+
+// Kafka names the ingest stage owns.
+const (
+	// DeadLetterTopic receives every rejected message, unchanged, with the
+	// reason in HeaderError.
+	DeadLetterTopic = "provenant.events.dlq.v1"
+	// HeaderError carries "<code>: <message>" on a dead letter.
+	HeaderError = "provenant-error"
+	// HeaderSource carries "<topic>/<partition>@<offset>" of the rejected
+	// message on a dead letter.
+	HeaderSource = "provenant-source"
+	// DefaultGroupID is the consumer group of ingest processes.
+	DefaultGroupID = "provenant-ingest"
+)
+
+// Store is what ingest needs of the store.
+type Store interface {
+	SupplierRegistry
+	// InsertEventGroups stores each group of events all or nothing and
+	// returns, per group, nil (stored, or already stored identically) or
+	// the error that refused it (a *store.ConflictError, store.ErrInvalid).
+	// The error return is for failures of the whole call: nothing stored.
+	InsertEventGroups(ctx context.Context, groups [][]store.Event) ([]error, error)
+}
+
+// Config configures an Ingester.
+type Config struct {
+	// Brokers are the Kafka bootstrap addresses.
+	Brokers []string
+	// GroupID is the consumer group (DefaultGroupID when empty).
+	GroupID string
+	// Topic is consumed (supplier.Topic when empty).
+	Topic string
+	// DeadLetterTopic receives rejects (DeadLetterTopic when empty).
+	DeadLetterTopic string
+	// MaxMessageBytes bounds a message value (DefaultMaxMessageBytes when 0).
+	MaxMessageBytes int
+	// BatchSize is how many messages are checked and stored together (256
+	// when 0); BatchWait is how long to wait to fill a batch (50 ms when 0).
+	BatchSize int
+	BatchWait time.Duration
+	// Workers check messages in parallel (GOMAXPROCS when 0).
+	Workers int
+	// SupplierCacheTTL is how long a registry answer is reused (2 s when 0;
+	// negative disables the cache).
+	SupplierCacheTTL time.Duration
+}
+
+func (c *Config) defaults() error {
+	if len(c.Brokers) == 0 {
+		return errors.New("ingest: no Kafka brokers")
+	}
+	if c.GroupID == "" {
+		c.GroupID = DefaultGroupID
+	}
+	if c.Topic == "" {
+		c.Topic = supplier.Topic
+	}
+	if c.DeadLetterTopic == "" {
+		c.DeadLetterTopic = DeadLetterTopic
+	}
+	if c.BatchSize <= 0 {
+		c.BatchSize = 256
+	}
+	if c.BatchWait <= 0 {
+		c.BatchWait = 50 * time.Millisecond
+	}
+	if c.Workers <= 0 {
+		c.Workers = runtime.GOMAXPROCS(0)
+	}
+	switch {
+	case c.SupplierCacheTTL == 0:
+		c.SupplierCacheTTL = 2 * time.Second
+	case c.SupplierCacheTTL < 0:
+		c.SupplierCacheTTL = 0
+	}
+	return nil
+}
+
+// Ingester consumes the events topic into the store.
+type Ingester struct {
+	cfg     Config
+	store   Store
+	proc    *Processor
+	log     *slog.Logger
+	metrics *Metrics
+	reader  *kafka.Reader
+	dlq     *kafka.Writer
+}
+
+// Option configures an Ingester.
+type Option func(*Ingester) error
+
+// WithLogger sets the logger.
+func WithLogger(l *slog.Logger) Option {
+	return func(in *Ingester) error {
+		in.log = l
+		return nil
+	}
+}
+
+// WithMetrics records the ingester's metrics in m.
+func WithMetrics(m *Metrics) Option {
+	return func(in *Ingester) error {
+		in.metrics = m
+		return nil
+	}
+}
+
+// New returns an Ingester reading cfg.Topic as a member of cfg.GroupID.
+func New(cfg Config, st Store, opts ...Option) (*Ingester, error) {
+	if err := cfg.defaults(); err != nil {
+		return nil, err
+	}
+	proc, err := NewProcessor(st, cfg.SupplierCacheTTL, cfg.MaxMessageBytes)
+	if err != nil {
+		return nil, err
+	}
+	in := &Ingester{cfg: cfg, store: st, proc: proc, log: slog.New(slog.DiscardHandler)}
+	for _, opt := range opts {
+		if err := opt(in); err != nil {
+			return nil, err
+		}
+	}
+	if in.metrics == nil {
+		in.metrics = NewMetrics(nil)
+	}
+	maxBytes := cfg.MaxMessageBytes
+	if maxBytes <= 0 {
+		maxBytes = DefaultMaxMessageBytes
+	}
+	in.reader = kafka.NewReader(kafka.ReaderConfig{
+		Brokers:        cfg.Brokers,
+		GroupID:        cfg.GroupID,
+		Topic:          cfg.Topic,
+		MinBytes:       1,
+		MaxBytes:       2*maxBytes + 1<<20, // room for oversize messages, which are rejected, not stuck
+		MaxWait:        500 * time.Millisecond,
+		StartOffset:    kafka.FirstOffset,
+		CommitInterval: 0, // commits are explicit, after the store write
+		ErrorLogger:    kafka.LoggerFunc(func(msg string, args ...any) { in.log.Warn(fmt.Sprintf(msg, args...), "component", "kafka-reader") }),
+	})
+	in.dlq = &kafka.Writer{
+		Addr:                   kafka.TCP(cfg.Brokers...),
+		Topic:                  cfg.DeadLetterTopic,
+		RequiredAcks:           kafka.RequireAll,
+		BatchTimeout:           5 * time.Millisecond,
+		BatchBytes:             int64(2*maxBytes + 1<<20),
+		AllowAutoTopicCreation: true,
+	}
+	return in, nil
+}
+
+// Run consumes until ctx is done or a fatal error occurs. Store and
+// dead-letter failures are retried with backoff; offsets are committed only
+// once every message before them is stored or dead-lettered.
+func (in *Ingester) Run(ctx context.Context) error {
+	defer in.dlq.Close()
+	defer in.reader.Close()
+	in.log.Info("ingest started", "topic", in.cfg.Topic, "group", in.cfg.GroupID, "brokers", in.cfg.Brokers)
+	for {
+		batch, err := in.fetch(ctx)
+		if err != nil {
+			if ctx.Err() != nil {
+				in.log.Info("ingest stopped")
+				return nil
+			}
+			return fmt.Errorf("ingest: fetch: %w", err)
+		}
+		if err := in.handle(ctx, batch); err != nil {
+			if ctx.Err() != nil {
+				in.log.Info("ingest stopped")
+				return nil
+			}
+			return err
+		}
+		in.metrics.Lag.Set(float64(in.reader.Stats().Lag))
+	}
+}
+
+// fetch waits for one message, then gathers more for up to BatchWait.
+func (in *Ingester) fetch(ctx context.Context) ([]kafka.Message, error) {
+	first, err := in.reader.FetchMessage(ctx)
+	if err != nil {
+		return nil, err
+	}
+	batch := []kafka.Message{first}
+	fillCtx, cancel := context.WithTimeout(ctx, in.cfg.BatchWait)
+	defer cancel()
+	for len(batch) < in.cfg.BatchSize {
+		m, err := in.reader.FetchMessage(fillCtx)
+		if err != nil {
+			break
+		}
+		batch = append(batch, m)
+	}
+	return batch, nil
+}
+
+// outcome is what checking one message gave.
+type outcome struct {
+	events []store.Event
+	reject *RejectError
+}
+
+// handle checks, stores, dead-letters and commits one batch.
+func (in *Ingester) handle(ctx context.Context, batch []kafka.Message) error {
+	in.metrics.Consumed.Add(float64(len(batch)))
+	outcomes, err := in.check(ctx, batch)
+	if err != nil {
+		return err
+	}
+
+	// Store every accepted message's events, one group per message.
+	var groups [][]store.Event
+	var groupOf []int
+	for i, o := range outcomes {
+		if o.reject == nil {
+			groups = append(groups, o.events)
+			groupOf = append(groupOf, i)
+		}
+	}
+	if len(groups) > 0 {
+		var results []error
+		err := retry(ctx, in.log, "store events", func() error {
+			var err error
+			results, err = in.store.InsertEventGroups(ctx, groups)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		for g, gerr := range results {
+			i := groupOf[g]
+			if gerr == nil {
+				in.metrics.Stored.Add(float64(len(groups[g])))
+				continue
+			}
+			outcomes[i].reject = storeReject(gerr, groups[g])
+		}
+	}
+
+	// Dead-letter the rejects.
+	var dead []kafka.Message
+	for i, o := range outcomes {
+		if o.reject == nil {
+			continue
+		}
+		m := batch[i]
+		in.metrics.Rejected.WithLabelValues(string(o.reject.Code)).Inc()
+		in.log.Warn("message rejected", "topic", m.Topic, "partition", m.Partition, "offset", m.Offset,
+			"code", string(o.reject.Code), "event_id", o.reject.EventID, "err", o.reject.Error())
+		dead = append(dead, deadLetter(m, o.reject))
+	}
+	if len(dead) > 0 {
+		if err := retry(ctx, in.log, "write dead letters", func() error { return in.dlq.WriteMessages(ctx, dead...) }); err != nil {
+			return err
+		}
+	}
+
+	// Everything in the batch is durable: commit.
+	if err := retry(ctx, in.log, "commit offsets", func() error { return in.reader.CommitMessages(ctx, batch...) }); err != nil {
+		return err
+	}
+	return nil
+}
+
+// check runs the Processor over the batch on the configured workers.
+// Registry failures are retried; they never turn into rejects.
+func (in *Ingester) check(ctx context.Context, batch []kafka.Message) ([]outcome, error) {
+	outcomes := make([]outcome, len(batch))
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var firstErr error
+	for range min(in.cfg.Workers, len(batch)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				err := retry(ctx, in.log, "check message", func() error {
+					events, err := in.proc.Process(ctx, batch[i])
+					var rej *RejectError
+					switch {
+					case errors.As(err, &rej):
+						outcomes[i] = outcome{reject: rej}
+					case err != nil:
+						return err
+					default:
+						outcomes[i] = outcome{events: events}
+					}
+					return nil
+				})
+				if err != nil {
+					mu.Lock()
+					if firstErr == nil {
+						firstErr = err
+					}
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	for i := range batch {
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+	return outcomes, firstErr
+}
+
+// storeReject turns a store refusal of a message's events into a reject.
+func storeReject(err error, events []store.Event) *RejectError {
+	var conflict *store.ConflictError
+	if errors.As(err, &conflict) {
+		for i, e := range events {
+			if e.ID == conflict.EventID {
+				return rejectEvent(CodeConflict, i, e.ID, fmt.Errorf("event %s is already stored with other content", e.ID))
+			}
+		}
+		return reject(CodeConflict, err)
+	}
+	return reject(CodeInvalid, err)
+}
+
+// deadLetter is the dead-letter copy of m: the same key, value and
+// headers, plus the reason and the source position.
+func deadLetter(m kafka.Message, r *RejectError) kafka.Message {
+	headers := make([]kafka.Header, 0, len(m.Headers)+2)
+	headers = append(headers, m.Headers...)
+	headers = append(headers,
+		kafka.Header{Key: HeaderError, Value: []byte(r.Error())},
+		kafka.Header{Key: HeaderSource, Value: []byte(m.Topic + "/" + strconv.Itoa(m.Partition) + "@" + strconv.FormatInt(m.Offset, 10))},
+	)
+	return kafka.Message{Key: m.Key, Value: m.Value, Headers: headers}
+}
+
+// retry runs op until it succeeds or ctx is done, backing off from 100 ms
+// to 5 s between tries.
+func retry(ctx context.Context, log *slog.Logger, what string, op func() error) error {
+	delay := 100 * time.Millisecond
+	for attempt := 1; ; attempt++ {
+		err := op()
+		if err == nil {
+			return nil
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		log.Warn("retrying", "op", what, "attempt", attempt, "err", err)
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(delay):
+		}
+		delay = min(2*delay, 5*time.Second)
+	}
+}
