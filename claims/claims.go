@@ -170,12 +170,9 @@ func countryOfOrigin(ev *epcis.Event) (string, error) {
 }
 
 func isCountryOfOrigin(ctx epcis.Context, key string) bool {
-	prefix, local, ok := epcis.SplitCURIE(key)
+	_, local, ok := epcis.SplitCURIE(key)
 	if !ok || local != "countryOfOrigin" {
 		return false
-	}
-	if prefix == "cbvmda" && !ctx.Declared(prefix) {
-		return true
 	}
 	iri, ok := ctx.ExpandCURIE(key)
 	if !ok {

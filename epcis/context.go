@@ -28,17 +28,16 @@ type Context struct {
 }
 
 // standardPrefixes are the prefixes that the standard EPCIS 2.0 context
-// (epcis-context.jsonld) itself declares.
+// (epcis-context.jsonld) itself declares, as far as Provenant needs them.
 var standardPrefixes = map[string]string{
 	"epcis":   NamespaceEPCIS,
 	"cbv":     NamespaceCBV,
 	"gs1":     NamespaceGS1,
-	"rdf":     "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+	"cbvmda":  "urn:epcglobal:cbv:mda:",
 	"rdfs":    "http://www.w3.org/2000/01/rdf-schema#",
 	"owl":     "http://www.w3.org/2002/07/owl#",
 	"xsd":     "http://www.w3.org/2001/XMLSchema#",
 	"dcterms": "http://purl.org/dc/terms/",
-	"dc":      "http://purl.org/dc/elements/1.1/",
 }
 
 // ParseContext reads a JSON-LD @context value: a string (a context URL), an

@@ -124,7 +124,7 @@ func (p *Processor) Process(ctx context.Context, m kafka.Message) ([]store.Event
 
 // storeEvent builds the store's record of one checked event.
 func storeEvent(ev *epcis.Event, st supplier.Statement, sig supplier.EventSignature, pub supplier.PublicKey, ctxJSON json.RawMessage, m kafka.Message) (store.Event, error) {
-	hashID, err := epcis.HashID(ev.Raw, ev.Context)
+	hashID, err := ev.HashID()
 	if err != nil {
 		return store.Event{}, err
 	}

@@ -46,7 +46,7 @@ standard input.`,
 					continue
 				}
 				for _, ev := range doc.Events {
-					id, err := epcis.HashID(ev.Raw, ev.Context)
+					id, err := ev.HashID()
 					if err != nil {
 						fmt.Fprintf(cmd.ErrOrStderr(), "%s: event %d: %v\n", name, ev.Index, err)
 						failed = true

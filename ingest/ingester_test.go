@@ -1,0 +1,200 @@
+package ingest_test
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/segmentio/kafka-go"
+
+	"github.com/provenant/provenant/broker"
+	"github.com/provenant/provenant/ingest"
+	"github.com/provenant/provenant/store"
+	"github.com/provenant/provenant/store/sqlstore"
+	"github.com/provenant/provenant/store/storetest"
+	"github.com/provenant/provenant/supplier"
+)
+
+// pipeline is a broker, a SQLite store and an ingester running over TCP.
+type pipeline struct {
+	addr  string
+	store *sqlstore.Store
+}
+
+func startPipeline(t *testing.T, ctx context.Context, maxBytes int) *pipeline {
+	t.Helper()
+	b, err := broker.Start(ctx, "127.0.0.1:0", broker.WithTopics(4, supplier.Topic, ingest.DeadLetterTopic))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(b.Close)
+	st, err := sqlstore.Open(ctx, storetest.SQLiteURL(t), sqlstore.WithSealer(storetest.NewSealer(t)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	in, err := ingest.New(ingest.Config{Brokers: []string{b.Addr()}, MaxMessageBytes: maxBytes, SupplierCacheTTL: -1, BatchWait: 10 * time.Millisecond}, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runCtx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- in.Run(runCtx) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("ingester: %v", err)
+		}
+	})
+	return &pipeline{addr: b.Addr(), store: st}
+}
+
+func (p *pipeline) produce(t *testing.T, ctx context.Context, msgs ...kafka.Message) {
+	t.Helper()
+	w := &kafka.Writer{Addr: kafka.TCP(p.addr), Topic: supplier.Topic, RequiredAcks: kafka.RequireAll, BatchTimeout: 5 * time.Millisecond}
+	defer w.Close()
+	for i := range msgs {
+		msgs[i].Topic = ""
+	}
+	if err := w.WriteMessages(ctx, msgs...); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// deadLetters reads n messages from the dead-letter topic.
+func (p *pipeline) deadLetters(t *testing.T, ctx context.Context, n int) []kafka.Message {
+	t.Helper()
+	r := kafka.NewReader(kafka.ReaderConfig{Brokers: []string{p.addr}, Topic: ingest.DeadLetterTopic, GroupID: "test-dlq-reader", StartOffset: kafka.FirstOffset, MaxWait: 100 * time.Millisecond})
+	defer r.Close()
+	var out []kafka.Message
+	for len(out) < n {
+		m, err := r.ReadMessage(ctx)
+		if err != nil {
+			t.Fatalf("read dead letters: got %d of %d: %v", len(out), n, err)
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// waitCount waits until the store holds want events with status.
+func (p *pipeline) waitCount(t *testing.T, ctx context.Context, status store.Status, want int64) {
+	t.Helper()
+	for {
+		counts, err := p.store.CountEventsByStatus(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if counts[status] == want {
+			return
+		}
+		if counts[status] > want {
+			t.Fatalf("store holds %d %s events, want %d", counts[status], status, want)
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("store holds %d %s events, want %d: %v", counts[status], status, want, ctx.Err())
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
+
+func headerValue(m kafka.Message, key string) string {
+	for _, h := range m.Headers {
+		if h.Key == key {
+			return string(h.Value)
+		}
+	}
+	return ""
+}
+
+func TestIngestStoresAndDeadLetters(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	const maxBytes = 64 << 10
+	p := startPipeline(t, ctx, maxBytes)
+	k, stranger := newKey(t), newKey(t)
+	if _, err := p.store.AddSupplier(ctx, store.Supplier{PublicKey: k.Public().String(), Name: "test"}); err != nil {
+		t.Fatal(err)
+	}
+
+	withID := func(doc []byte, secret string) []byte {
+		doc = bytes.Replace(doc, []byte(`"type": "ObjectEvent",`), []byte(`"type": "ObjectEvent", "eventID": "urn:uuid:8a1c6f62-0d5c-4c39-9f57-3c8d8b0e4a11",`), 1)
+		return bytes.Replace(doc, []byte("PO-500"), []byte(secret), 1)
+	}
+	good := signed(t, k, eventDoc(100, 5))
+	first := signed(t, k, withID(eventDoc(500, 1), "PO-FIRST"))
+	conflicting := signed(t, k, withID(eventDoc(500, 1), "PO-SECOND"))
+	noHeader := signed(t, k, eventDoc(200, 1))
+	noHeader.Headers = noHeader.Headers[:1]
+	tampered := signed(t, k, eventDoc(300, 2))
+	tampered.Value = bytes.Replace(tampered.Value, []byte("PO-301"), []byte("PO-999"), 1)
+	oversize := signed(t, k, eventDoc(400, 1))
+	oversize.Value = append(oversize.Value, bytes.Repeat([]byte(" "), maxBytes)...)
+	malformed := signed(t, k, eventDoc(600, 1))
+	malformed.Value = malformed.Value[:len(malformed.Value)/2]
+	invalid := signed(t, k, eventDoc(700, 1))
+	invalid.Value = bytes.Replace(invalid.Value, []byte(`"in_transit"`), []byte(`"teleported"`), 1)
+
+	// In order: the first of two same-ID events must win.
+	p.produce(t, ctx, good, first)
+	p.waitCount(t, ctx, store.StatusReceived, 6)
+	p.produce(t, ctx, good, conflicting, noHeader, tampered, oversize, malformed, invalid, signed(t, stranger, eventDoc(800, 1)))
+
+	dead := p.deadLetters(t, ctx, 7)
+	codes := map[ingest.Code]kafka.Message{}
+	for _, m := range dead {
+		reason := headerValue(m, ingest.HeaderError)
+		code, _, _ := strings.Cut(reason, ":")
+		codes[ingest.Code(code)] = m
+		if headerValue(m, ingest.HeaderSource) == "" {
+			t.Errorf("dead letter %q has no %s header", reason, ingest.HeaderSource)
+		}
+	}
+	for _, tc := range []struct {
+		code ingest.Code
+		msg  kafka.Message
+	}{
+		{ingest.CodeConflict, conflicting},
+		{ingest.CodeMissingHeader, noHeader},
+		{ingest.CodeBadSignature, tampered},
+		{ingest.CodeOversize, oversize},
+		{ingest.CodeMalformed, malformed},
+		{ingest.CodeInvalid, invalid},
+		{ingest.CodeUnknownSupplier, kafka.Message{}},
+	} {
+		m, ok := codes[tc.code]
+		if !ok {
+			t.Errorf("no dead letter with code %s (got %v)", tc.code, codes)
+			continue
+		}
+		if tc.msg.Value != nil && !bytes.Equal(m.Value, tc.msg.Value) {
+			t.Errorf("%s: dead letter value differs from the original", tc.code)
+		}
+		if tc.msg.Value != nil && headerValue(m, supplier.HeaderSupplier) != headerValue(tc.msg, supplier.HeaderSupplier) {
+			t.Errorf("%s: original headers not kept", tc.code)
+		}
+	}
+	// The redelivered good message stored nothing new; the first same-ID
+	// event kept its content.
+	p.waitCount(t, ctx, store.StatusReceived, 6)
+	e, err := p.store.GetEvent(ctx, "urn:uuid:8a1c6f62-0d5c-4c39-9f57-3c8d8b0e4a11")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(e.Private, []byte("PO-FIRST")) {
+		t.Error("the conflicting event overwrote the stored one")
+	}
+	// Nothing of a rejected document is stored.
+	// Event 0 of the tampered document is signed correctly, but the
+	// document is rejected as a whole.
+	evs, err := p.store.ListEventsByProduct(ctx, "https://id.gs1.org/01/04012345111118/21/300", store.Cursor{}, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(evs) != 0 {
+		t.Errorf("an event of a rejected document was stored: %v", evs[0].ID)
+	}
+}
