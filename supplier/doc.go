@@ -13,9 +13,10 @@
 //
 // For each event the supplier picks a fresh random salt (32 random bytes
 // with the 3 most significant bits cleared, a field element) and signs the
-// field element
+// event's leaf, the field element
 //
-//	m = H(claimsHash, Facility, EventDigest, salt)
+//	commitment = H(Facility, EventDigest, salt)
+//	m = leaf   = H(claimsHash, commitment)
 //
 // where, with H and the encodings of package field:
 //   - claimsHash is claims.Claims.Hash of the event's public claims;

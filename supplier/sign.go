@@ -44,14 +44,23 @@ func NewStatement(ev *epcis.Event) (Statement, error) {
 	return Statement{Claims: c, Origin: o, EventDigest: field.Digest(ev.Raw)}, nil
 }
 
-// Message returns m = H(claimsHash, Facility, EventDigest, salt), the field
-// element a supplier signs.
+// Commitment returns the blinded commitment to the event's private part:
+// H(String(Facility), EventDigest, salt). Without the salt it reveals
+// nothing of the facility or the event's bytes.
+func (s Statement) Commitment(salt field.Element) field.Element {
+	return field.Hash(field.String(s.Origin.Facility), s.EventDigest, salt)
+}
+
+// Message returns the field element a supplier signs: the event's leaf,
+// H(claimsHash, Commitment(salt)), the same value that the batch proof
+// places in its Merkle tree and that buyers recompute from the public
+// claims and the blinded commitment.
 func (s Statement) Message(salt field.Element) (field.Element, error) {
 	ch, err := s.Claims.Hash()
 	if err != nil {
 		return field.Element{}, err
 	}
-	return field.Hash(ch, field.String(s.Origin.Facility), s.EventDigest, salt), nil
+	return field.Hash(ch, s.Commitment(salt)), nil
 }
 
 // NewSalt draws a fresh salt from r (crypto/rand.Reader when nil).

@@ -52,10 +52,11 @@ func TestSigningVector(t *testing.T) {
 		}
 		ch, _ := st.Claims.Hash()
 		m, _ := st.Message(sig.Salt)
-		chb, mb, db, sb := ch.Bytes(), m.Bytes(), st.EventDigest.Bytes(), sig.Salt.Bytes()
-		fmt.Fprintf(&b, "\nevent %d\nclaims text:\n%sclaims hash: %s\norigin facility: %q\nevent digest: %s\nsalt: %s\nmessage: %s\nsignature: %s\n",
+		cm := st.Commitment(sig.Salt)
+		chb, mb, db, sb, cmb := ch.Bytes(), m.Bytes(), st.EventDigest.Bytes(), sig.Salt.Bytes(), cm.Bytes()
+		fmt.Fprintf(&b, "\nevent %d\nclaims text:\n%sclaims hash: %s\norigin facility: %q\nevent digest: %s\nsalt: %s\nblinded commitment: %s\nleaf (signed message): %s\nsignature: %s\n",
 			i, st.Claims.Text(), hex.EncodeToString(chb[:]), st.Origin.Facility, hex.EncodeToString(db[:]),
-			hex.EncodeToString(sb[:]), hex.EncodeToString(mb[:]), hex.EncodeToString(sig.Signature))
+			hex.EncodeToString(sb[:]), hex.EncodeToString(cmb[:]), hex.EncodeToString(mb[:]), hex.EncodeToString(sig.Signature))
 	}
 	got := []byte(b.String())
 	path := filepath.Join("testdata", "vector.golden")
