@@ -12,6 +12,10 @@
 //   - Uint64(n): n itself.
 //   - Region(cc): an ISO 3166-1 alpha-2 code, upper case, as the big-endian
 //     integer of its two ASCII bytes ("DE" = 0x4445 = 17477); none is 0.
+//
+// Merkle trees use Compress, Poseidon2's 2-to-1 compression function
+// (permute (left, right), then add right to the second output), one
+// permutation per node; H(a, b) is Compress(Compress(0, a), b).
 package field
 
 import (
@@ -82,6 +86,19 @@ func Hash(elems ...Element) Element {
 	}
 	var out Element
 	out.SetBytes(h.Sum(nil))
+	return out
+}
+
+// Compress returns Poseidon2's 2-to-1 compression of left and right, the
+// node hash of Provenant's Merkle trees.
+func Compress(left, right Element) Element {
+	x := [2]Element{left, right}
+	perm := poseidon2.NewDefaultPermutation()
+	if err := perm.Permutation(x[:]); err != nil {
+		panic(err) // width 2 is fixed by NewDefaultPermutation; unreachable
+	}
+	var out Element
+	out.Add(&x[1], &right)
 	return out
 }
 

@@ -90,3 +90,16 @@ func TestParseRejectsNonCanonical(t *testing.T) {
 		t.Errorf("Parse round trip = %v, %v", got.String(), err)
 	}
 }
+
+func TestCompressIsMerkleDamgardStep(t *testing.T) {
+	a, b := field.Uint64(11), field.Uint64(22)
+	md := field.Hash(a, b)
+	steps := field.Compress(field.Compress(field.Element{}, a), b)
+	if !md.Equal(&steps) {
+		t.Errorf("H(a, b) = %s, Compress(Compress(0, a), b) = %s", md.String(), steps.String())
+	}
+	ab, ba := field.Compress(a, b), field.Compress(b, a)
+	if ab.Equal(&ba) {
+		t.Error("Compress is symmetric")
+	}
+}
