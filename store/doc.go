@@ -6,13 +6,14 @@
 //
 // # Lifecycle
 //
-// Ingest inserts events as RECEIVED (InsertEvent, InsertEvents), idempotently by event ID.
-// The prover proves a batch of RECEIVED events and stores it (CreateBatch), which marks
-// them PROVEN; or it rejects an event it cannot prove (RejectEvent: REJECTED). The anchor
-// service records the ledger transaction of a proven batch (RecordAnchor), which marks
-// the batch and its events ANCHORED; a batch the ledger refuses is rejected (RejectBatch)
-// and its events go back to RECEIVED to be proven again. ANCHORED and REJECTED are final.
-// See Status.CanTransitionTo.
+// Ingest inserts events as RECEIVED (InsertEvent, InsertEvents, InsertEventGroups: the
+// events of many messages in one transaction, each message's all or nothing),
+// idempotently by event ID. The prover proves a batch of RECEIVED events and stores it
+// (CreateBatch), which marks them PROVEN; or it rejects an event it cannot prove
+// (RejectEvent: REJECTED). The anchor service records the ledger transaction of a proven
+// batch (RecordAnchor), which marks the batch and its events ANCHORED; a batch the ledger
+// refuses is rejected (RejectBatch) and its events go back to RECEIVED to be proven
+// again. ANCHORED and REJECTED are final. See Status.CanTransitionTo.
 //
 // # Database URLs
 //

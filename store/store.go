@@ -45,6 +45,20 @@ type EventStore interface {
 	// reported in their results and do not stop the others; the error is for failures of
 	// the whole call, in which case nothing is stored.
 	InsertEvents(ctx context.Context, events []Event) ([]InsertResult, error)
+	// InsertEventGroups stores each group of events all or nothing, in one transaction, and
+	// returns one error per group: nil when every event of the group is stored (new, or already
+	// stored with identical content), else the first reason the group was refused — a
+	// *ConflictError naming the event, or an error wrapping ErrInvalid — in which case none of
+	// the group's events is stored. The error return is for failures of the whole call, in
+	// which case nothing at all is stored.
+	//
+	// Groups are decided in order: an ID may appear in several groups (a redelivered
+	// message), and a later group's event is compared with the content stored before the
+	// call or by an earlier accepted group of the call; an event of a refused group counts
+	// for nothing. A group is checked for ErrInvalid before the database is touched, so it
+	// is refused for an invalid event even when another of its events conflicts. An empty
+	// group is stored trivially (nil). A store without a Sealer returns ErrNoSealer.
+	InsertEventGroups(ctx context.Context, groups [][]Event) ([]error, error)
 	// GetEvent returns the event with id, its private payload opened, or ErrNotFound.
 	GetEvent(ctx context.Context, id string) (Event, error)
 	// ListEventsByProduct returns up to limit events that concern product, ordered by

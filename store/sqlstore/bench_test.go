@@ -85,3 +85,41 @@ func BenchmarkInsertEvents(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkInsertEventGroups inserts the events of many messages per call, as ingest does
+// with a batch of Kafka messages: 256 messages of one event, and 32 of eight.
+func BenchmarkInsertEventGroups(b *testing.B) {
+	shapes := []struct{ groups, size int }{{256, 1}, {32, 8}}
+	for _, be := range backends() {
+		b.Run(be.name, func(b *testing.B) {
+			for _, shape := range shapes {
+				b.Run(fmt.Sprintf("%dx%d", shape.groups, shape.size), func(b *testing.B) {
+					s := benchStore(b, be)
+					groups := make([][]store.Event, shape.groups)
+					for g := range groups {
+						groups[g] = make([]store.Event, shape.size)
+					}
+					n := 0
+					for b.Loop() {
+						for _, group := range groups {
+							for i := range group {
+								group[i] = benchEvent(n)
+								n++
+							}
+						}
+						errs, err := s.InsertEventGroups(b.Context(), groups)
+						if err != nil {
+							b.Fatal(err)
+						}
+						for g, err := range errs {
+							if err != nil {
+								b.Fatalf("group %d: %v", g, err)
+							}
+						}
+					}
+					b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "events/s")
+				})
+			}
+		})
+	}
+}

@@ -36,6 +36,11 @@ type Store struct {
 	sealer *store.Sealer
 	log    *slog.Logger
 	now    func() time.Time
+
+	// afterGroupsPlanned, when set by a test, runs in InsertEventGroups' transaction each
+	// time the groups are planned, before their events are inserted; an error it returns
+	// fails the transaction attempt.
+	afterGroupsPlanned func() error
 }
 
 // Open opens the database at rawURL and brings its schema up to date. rawURL is

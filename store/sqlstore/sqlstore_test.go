@@ -350,6 +350,8 @@ func TestWithoutSealer(t *testing.T) {
 		wantIs(t, "InsertEvent without a sealer", err, store.ErrNoSealer)
 		_, err = reader.InsertEvents(ctx, []store.Event{event("e2", `{}`)})
 		wantIs(t, "InsertEvents without a sealer", err, store.ErrNoSealer)
+		_, err = reader.InsertEventGroups(ctx, [][]store.Event{{event("e2", `{}`)}})
+		wantIs(t, "InsertEventGroups without a sealer", err, store.ErrNoSealer)
 	})
 }
 

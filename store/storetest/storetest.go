@@ -36,6 +36,11 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ConcurrentConflictingInserts", testConcurrentConflictingInserts},
 		{"InsertEvents", testInsertEvents},
 		{"ConcurrentInsertEvents", testConcurrentInsertEvents},
+		{"InsertEventGroups", testInsertEventGroups},
+		{"InsertEventGroupsRedelivery", testInsertEventGroupsRedelivery},
+		{"InsertEventGroupsRepeatedID", testInsertEventGroupsRepeatedID},
+		{"InsertEventGroupsEmpty", testInsertEventGroupsEmpty},
+		{"ConcurrentInsertEventGroups", testConcurrentInsertEventGroups},
 		{"ListEventsByProduct", testListEventsByProduct},
 		{"ListEventsByStatus", testListEventsByStatus},
 		{"RejectEvent", testRejectEvent},
@@ -1080,4 +1085,8 @@ func testCanceledContext(t *testing.T, s store.Store) {
 	wantErr(t, "InsertEvent", err, context.Canceled)
 	_, err = s.GetEvent(t.Context(), "e2")
 	wantErr(t, "GetEvent of the canceled insert", err, store.ErrNotFound)
+	_, err = s.InsertEventGroups(ctx, [][]store.Event{{newEvent("e3", 0, "p")}, {newEvent("e4", 0, "p")}})
+	wantErr(t, "InsertEventGroups", err, context.Canceled)
+	_, err = s.GetEvent(t.Context(), "e3")
+	wantErr(t, "GetEvent of the canceled group insert", err, store.ErrNotFound)
 }
