@@ -23,7 +23,7 @@
 //	action=<action or empty>
 //	bizStep=<CBV IRI or empty>
 //	disposition=<CBV IRI or empty>
-//	eventTime=<UTC, milliseconds: 2006-01-02T15:04:05.000Z>
+//	eventTime=<UTC, milliseconds, finer digits cut: 2006-01-02T15:04:05.000Z>
 //	originRegion=<ISO 3166-1 alpha-2 or empty>
 //	product=<identifier>          (one line per product, sorted, unique)
 //
@@ -239,4 +239,19 @@ func (c Claims) Hash() (field.Element, error) {
 	}
 	ms := c.EventTime.UnixMilli()
 	return field.Hash(field.Digest([]byte(c.Text())), field.Uint64(uint64(ms)), region), nil
+}
+
+// Private is the private payload the store keeps, sealed, for each event:
+// everything the prover needs that buyers must never see. Ingest writes it;
+// the prover reads it.
+type Private struct {
+	// Event is the event's JSON object exactly as the supplier sent it.
+	Event json.RawMessage `json:"event"`
+	// Context is the @context of the document that carried the event.
+	Context json.RawMessage `json:"context,omitempty"`
+	// OriginFacility is the origin facility of an origin event.
+	OriginFacility string `json:"originFacility,omitempty"`
+	// Signature and Salt are the supplier's, in hex.
+	Signature string `json:"signature"`
+	Salt      string `json:"salt"`
 }

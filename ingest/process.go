@@ -10,6 +10,7 @@ import (
 
 	"github.com/segmentio/kafka-go"
 
+	"github.com/provenant/provenant/claims"
 	"github.com/provenant/provenant/epcis"
 	"github.com/provenant/provenant/store"
 	"github.com/provenant/provenant/supplier"
@@ -21,20 +22,6 @@ const DefaultMaxMessageBytes = 4 << 20
 // SupplierRegistry answers whether a supplier key is registered.
 type SupplierRegistry interface {
 	GetSupplier(ctx context.Context, publicKey string) (store.Supplier, error)
-}
-
-// Private is the private payload the store keeps, sealed, for each event:
-// everything the prover needs that buyers must never see.
-type Private struct {
-	// Event is the event's JSON object exactly as the supplier sent it.
-	Event json.RawMessage `json:"event"`
-	// Context is the @context of the document that carried the event.
-	Context json.RawMessage `json:"context,omitempty"`
-	// OriginFacility is the origin facility of an origin event.
-	OriginFacility string `json:"originFacility,omitempty"`
-	// Signature and Salt are the supplier's, in hex.
-	Signature string `json:"signature"`
-	Salt      string `json:"salt"`
 }
 
 // Processor turns one Kafka message into the store events it carries, or a
@@ -134,7 +121,7 @@ func storeEvent(ev *epcis.Event, st supplier.Statement, sig supplier.EventSignat
 		return store.Event{}, err
 	}
 	saltBytes := sig.Salt.Bytes()
-	private, err := json.Marshal(Private{
+	private, err := json.Marshal(claims.Private{
 		Event:          ev.Raw,
 		Context:        ctxJSON,
 		OriginFacility: st.Origin.Facility,

@@ -11,6 +11,7 @@ import (
 
 	"github.com/segmentio/kafka-go"
 
+	"github.com/provenant/provenant/claims"
 	"github.com/provenant/provenant/ingest"
 	"github.com/provenant/provenant/supplier"
 )
@@ -38,7 +39,7 @@ func TestProcessAccepts(t *testing.T) {
 		if bytes.Contains(e.Claims, []byte("PO-")) || bytes.Contains(e.Claims, []byte("sgln")) {
 			t.Errorf("public claims leak private data: %s", e.Claims)
 		}
-		var priv ingest.Private
+		var priv claims.Private
 		if err := json.Unmarshal(e.Private, &priv); err != nil {
 			t.Fatal(err)
 		}
