@@ -245,8 +245,10 @@ func (c Claims) Hash() (field.Element, error) {
 // everything the prover needs that buyers must never see. Ingest writes it;
 // the prover reads it.
 type Private struct {
-	// Event is the event's JSON object exactly as the supplier sent it.
-	Event json.RawMessage `json:"event"`
+	// Event is the event's JSON object exactly as the supplier sent it,
+	// byte for byte (base64 in the payload's JSON, so that no encoder
+	// reformats it: the signature covers these bytes).
+	Event []byte `json:"event"`
 	// Context is the @context of the document that carried the event.
 	Context json.RawMessage `json:"context,omitempty"`
 	// OriginFacility is the origin facility of an origin event.

@@ -22,7 +22,8 @@ func TestProcessAccepts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	events, err := p.Process(context.Background(), signed(t, k, eventDoc(0, 3)))
+	msg := signed(t, k, eventDoc(0, 3))
+	events, err := p.Process(context.Background(), msg)
 	if err != nil {
 		t.Fatalf("Process: %v", err)
 	}
@@ -43,8 +44,8 @@ func TestProcessAccepts(t *testing.T) {
 		if err := json.Unmarshal(e.Private, &priv); err != nil {
 			t.Fatal(err)
 		}
-		if !bytes.Contains(priv.Event, []byte("PO-")) || priv.Signature == "" || priv.Salt == "" {
-			t.Errorf("private payload lacks the event or its signature: %s", e.Private)
+		if !bytes.Contains(priv.Event, []byte("PO-")) || !bytes.Contains(msg.Value, priv.Event) || !bytes.Contains(priv.Event, []byte("\n")) || priv.Signature == "" || priv.Salt == "" {
+			t.Errorf("private payload lacks the event's exact bytes or its signature: %s", e.Private)
 		}
 	}
 }
