@@ -8,12 +8,15 @@
 //
 // Ingest inserts events as RECEIVED (InsertEvent, InsertEvents, InsertEventGroups: the
 // events of many messages in one transaction, each message's all or nothing),
-// idempotently by event ID. The prover proves a batch of RECEIVED events and stores it
-// (CreateBatch), which marks them PROVEN; or it rejects an event it cannot prove
-// (RejectEvent: REJECTED). The anchor service records the ledger transaction of a proven
-// batch (RecordAnchor), which marks the batch and its events ANCHORED; a batch the ledger
-// refuses is rejected (RejectBatch) and its events go back to RECEIVED to be proven
-// again. ANCHORED and REJECTED are final. See Status.CanTransitionTo.
+// idempotently by event ID. The prover claims RECEIVED events (ClaimEvents: a lease, so
+// that provers sharing the database never prove the same event, and the events of one
+// that stops go back to the queue when its lease expires; see ClaimStore), proves them
+// as a batch and stores it (CreateBatch), which marks them PROVEN; or it rejects an event
+// it cannot prove (RejectEvent: REJECTED). The anchor service records the ledger
+// transaction of a proven batch (RecordAnchor), which marks the batch and its events
+// ANCHORED; a batch the ledger refuses is rejected (RejectBatch) and its events go back to
+// RECEIVED, unclaimed, to be proven again. ANCHORED and REJECTED are final. See
+// Status.CanTransitionTo.
 //
 // # Database URLs
 //
@@ -39,8 +42,10 @@
 //	                   products (JSON, as given), origin_region, prev_event_id, supplier,
 //	                   claims (canonical JSON, clear), private_sealed, content_digest,
 //	                   status, reject_reason, batch_id → batches, received_at, updated_at,
-//	                   kafka_topic, kafka_partition, kafka_offset
-//	                   index (status, event_time, id); index (batch_id)
+//	                   kafka_topic, kafka_partition, kafka_offset, claimed_by,
+//	                   claim_expires (both NULL while unclaimed)
+//	                   index (status, event_time, id); index (batch_id);
+//	                   index (received_at, id) WHERE status = 'RECEIVED': the claim queue
 //	event_products     PK (product, event_time, event_id): one row per product of an event,
 //	                   with the event's time copied so a product's page is one index range
 //	batches            id PK, circuit, circuit_version, size, root, proof, public_inputs

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"time"
 )
 
 // Sentinel errors callers tell apart with errors.Is.
@@ -35,6 +36,10 @@ var (
 	// ErrCorruptPayload reports a sealed payload that fails authentication: it was altered,
 	// truncated, or moved from another event's row.
 	ErrCorruptPayload = errors.New("store: sealed payload failed authentication")
+
+	// ErrNotClaimed reports a change to an event that another owner holds with a live
+	// claim (see ClaimStore). The concrete error is a *ClaimError.
+	ErrNotClaimed = errors.New("store: event claimed by another owner")
 )
 
 // ConflictError reports that a write was refused because different content is already
@@ -93,6 +98,28 @@ func (e *TransitionError) Error() string {
 
 // Is reports whether target is ErrInvalidTransition.
 func (e *TransitionError) Is(target error) bool { return target == ErrInvalidTransition }
+
+// ClaimError reports that CreateBatch or RejectEvent was refused because another owner
+// holds a live claim on the event. It matches ErrNotClaimed with errors.Is.
+type ClaimError struct {
+	// EventID is the claimed event.
+	EventID string
+	// Owner is the owner whose change was refused.
+	Owner string
+	// HeldBy is the owner that holds the claim.
+	HeldBy string
+	// Expires is when HeldBy's claim runs out, on the store's clock.
+	Expires time.Time
+}
+
+// Error describes the claim in the way.
+func (e *ClaimError) Error() string {
+	return fmt.Sprintf("store: event %q is claimed by %q until %s, not by %q",
+		e.EventID, e.HeldBy, e.Expires.UTC().Format("2006-01-02T15:04:05.000Z"), e.Owner)
+}
+
+// Is reports whether target is ErrNotClaimed.
+func (e *ClaimError) Is(target error) bool { return target == ErrNotClaimed }
 
 // invalidf returns an error wrapping ErrInvalid with a formatted reason.
 func invalidf(format string, args ...any) error {

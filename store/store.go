@@ -1,12 +1,16 @@
 package store
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // Store is the private event store: suppliers, events with their sealed payloads, batches,
 // anchors and registry snapshots. Implementations are safe for concurrent use.
 type Store interface {
 	SupplierStore
 	EventStore
+	ClaimStore
 	BatchStore
 	RegistryStore
 
@@ -67,23 +71,73 @@ type EventStore interface {
 	// ListEventsByStatus returns up to limit events with status, ordered by event time then
 	// ID, starting after the cursor.
 	ListEventsByStatus(ctx context.Context, status Status, after Cursor, limit int) ([]Event, error)
-	// RejectEvent marks a RECEIVED event REJECTED with reason. Rejecting a rejected event
-	// is a no-op that keeps the first reason; an event in any other status is a
-	// *TransitionError; an unknown ID is ErrNotFound.
-	RejectEvent(ctx context.Context, id, reason string) error
+	// RejectEvent marks a RECEIVED event REJECTED with reason and drops its claim. owner is
+	// the caller's claim owner (see ClaimStore): when another owner holds a live claim on
+	// the event, RejectEvent is refused with a *ClaimError and changes nothing. An empty
+	// owner skips the claim check. Rejecting a rejected event is a no-op that keeps the
+	// first reason, whoever asks; an event in any other status is a *TransitionError; an
+	// unknown ID is ErrNotFound.
+	RejectEvent(ctx context.Context, owner, id, reason string) error
 	// CountEventsByStatus returns how many events have each status; every status is
 	// present in the map.
 	CountEventsByStatus(ctx context.Context) (map[Status]int64, error)
 }
 
+// ClaimStore leases RECEIVED events to provers, so that provers sharing one database
+// never prove the same event, and the events of a prover that stops mid-batch go back to
+// the queue when its lease runs out. No coordinator is involved: the database decides
+// (FOR UPDATE SKIP LOCKED on PostgreSQL, the single writer on SQLite).
+//
+// A claim leases an event to an owner, a name the prover picks that no other prover
+// running at the same time uses (host name and process ID, say), until an expiry time on
+// the store's clock: WithClock in sqlstore, time.Now by default, so replicas need
+// synchronized clocks, and a lease should be several times longer than their skew. The
+// lease is live until it expires. An expired lease is free for any owner to claim, but
+// until another owner does, it still names its owner, which may renew it or finish the
+// event.
+//
+// A prover claims events (ClaimEvents), renews its leases well before they expire while
+// it proves them (RenewClaims), and ends each claim by storing the batch
+// (BatchStore.CreateBatch) or rejecting the event (EventStore.RejectEvent) with its owner
+// name, both of which drop the claim, or by giving the events back (ReleaseClaims).
+// CreateBatch and RejectEvent refuse, with a *ClaimError, an event that another owner
+// holds with a live lease. Only RECEIVED events are claimed. Claims are not part of
+// Event, and claiming, renewing or releasing changes neither the event's status nor its
+// UpdatedAt.
+type ClaimStore interface {
+	// ClaimEvents leases up to limit RECEIVED events that no live lease holds, oldest
+	// (received time, then ID) first, to owner until now+lease, and returns them in that
+	// order with their private payloads opened. Expired leases are free to take, the
+	// owner's own included; events the owner holds with a live lease are not returned
+	// again. It returns fewer events, or none, when no more are free. owner must pass
+	// ValidateOwner, lease must be at least a millisecond and limit positive, else
+	// ErrInvalid; a limit above MaxPageSize is lowered to it. A store without a Sealer
+	// returns ErrNoSealer. A payload that fails to open (ErrWrongKey, ErrCorruptPayload,
+	// naming the event) fails the call, and nothing is claimed.
+	ClaimEvents(ctx context.Context, owner string, limit int, lease time.Duration) ([]Event, error)
+	// RenewClaims extends owner's leases on the events to now+lease and returns the IDs it
+	// still held, in the order given, without repeats: those whose lease names owner, live
+	// or expired. A lease that expired and was taken by another owner is lost; events
+	// proven or rejected since (their claims dropped), events owner never claimed and
+	// unknown IDs are left out. owner and lease are checked as by ClaimEvents.
+	RenewClaims(ctx context.Context, owner string, ids []string, lease time.Duration) ([]string, error)
+	// ReleaseClaims drops owner's leases on the events, which become claimable at once.
+	// Events owner does not hold, and unknown IDs, are left as they are. owner is checked
+	// as by ClaimEvents.
+	ReleaseClaims(ctx context.Context, owner string, ids []string) error
+}
+
 // BatchStore keeps proven batches, their members and their ledger anchors.
 type BatchStore interface {
 	// CreateBatch stores b with its members and marks every member event PROVEN in b, in
-	// one transaction. Every member event must be RECEIVED (else *TransitionError, or
-	// ErrNotFound for an unknown event), and nothing is stored unless all are. Creating
-	// the same batch again is a no-op, unless it was rejected (*TransitionError: a new
-	// batch needs a new ID); a different batch with the same ID is a *ConflictError.
-	CreateBatch(ctx context.Context, b Batch, members []BatchMember) error
+	// one transaction, dropping the members' claims. Every member event must be RECEIVED
+	// (else *TransitionError, or ErrNotFound for an unknown event) and, unless owner is
+	// empty, not held by a live claim of another owner (else *ClaimError; see ClaimStore);
+	// nothing is stored unless all members pass. An empty owner skips the claim check.
+	// Creating the same batch again is a no-op, whoever asks, unless it was rejected
+	// (*TransitionError: a new batch needs a new ID); a different batch with the same ID is
+	// a *ConflictError.
+	CreateBatch(ctx context.Context, owner string, b Batch, members []BatchMember) error
 	// GetBatch returns the batch with id, or ErrNotFound.
 	GetBatch(ctx context.Context, id string) (Batch, error)
 	// ListBatchesByStatus returns up to limit batches with status, oldest first.

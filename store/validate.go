@@ -81,3 +81,17 @@ func ValidateReason(reason string) error {
 	}
 	return checkText("reject reason", reason)
 }
+
+// ValidateOwner reports, as an error wrapping ErrInvalid, why owner cannot name a claim
+// owner (see ClaimStore): it must be a non-empty key of at most MaxKeyLength bytes of
+// UTF-8 text without NUL bytes.
+func ValidateOwner(owner string) error { return checkKey("claim owner", owner) }
+
+// ValidateLease reports, as an error wrapping ErrInvalid, why lease cannot be the length
+// of a claim: the store keeps times to the millisecond, so it must be at least one.
+func ValidateLease(lease time.Duration) error {
+	if lease < time.Millisecond {
+		return invalidf("claim lease %v is shorter than a millisecond", lease)
+	}
+	return nil
+}

@@ -1,12 +1,12 @@
 package sqlstore
 
 import (
-	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/provenant/provenant/store"
 )
@@ -42,9 +42,15 @@ func scanAnchor(row rowScanner) (store.Anchor, error) {
 }
 
 // CreateBatch stores b with its members and marks every member event PROVEN in b, all in
-// one transaction; it fails without storing anything unless every member event is
-// RECEIVED. Creating the same batch again is a no-op.
-func (s *Store) CreateBatch(ctx context.Context, b store.Batch, members []store.BatchMember) error {
+// one transaction, dropping the members' claims; it fails without storing anything unless
+// every member event is RECEIVED and, when owner is not empty, not held by another
+// owner's live claim. Creating the same batch again is a no-op.
+func (s *Store) CreateBatch(ctx context.Context, owner string, b store.Batch, members []store.BatchMember) error {
+	if owner != "" {
+		if err := store.ValidateOwner(owner); err != nil {
+			return fmt.Errorf("create batch %q: %w", b.ID, err)
+		}
+	}
 	if err := b.Validate(); err != nil {
 		return fmt.Errorf("create batch %q: %w", b.ID, err)
 	}
@@ -55,18 +61,21 @@ func (s *Store) CreateBatch(ctx context.Context, b store.Batch, members []store.
 	if err != nil {
 		return fmt.Errorf("create batch %q: %w", b.ID, err)
 	}
-	paths := make([]string, len(members))
+	memberArgs := make([]any, 0, memberParams*len(members))
 	for i := range members {
-		if paths[i], err = stringsArg(members[i].MerklePath); err != nil {
+		m := &members[i]
+		path, err := stringsArg(m.MerklePath)
+		if err != nil {
 			return fmt.Errorf("create batch %q: %w", b.ID, err)
 		}
+		memberArgs = append(memberArgs, b.ID, m.Index, m.EventID, m.Leaf, m.BlindedCommitment, path)
 	}
 	// Lock events in ID order, so that concurrent batches cannot deadlock.
-	order := make([]int, len(members))
-	for i := range order {
-		order[i] = i
+	eventIDs := make([]string, len(members))
+	for i := range members {
+		eventIDs[i] = members[i].EventID
 	}
-	slices.SortFunc(order, func(x, y int) int { return cmp.Compare(members[x].EventID, members[y].EventID) })
+	slices.Sort(eventIDs)
 
 	now := s.now()
 	created := b.CreatedAt
@@ -99,42 +108,99 @@ func (s *Store) CreateBatch(ctx context.Context, b store.Batch, members []store.
 			}
 			return nil
 		}
-		for _, i := range order {
-			m := &members[i]
-			res, err := tx.ExecContext(ctx, s.q(
-				`UPDATE events SET status = ?, batch_id = ?, updated_at = ? WHERE id = ? AND status = ?`),
-				string(store.StatusProven), b.ID, s.dialect.timeArg(now), m.EventID, string(store.StatusReceived))
+		if err := s.lockMembers(ctx, tx, owner, b.ID, eventIDs, now); err != nil {
+			return err
+		}
+		// Every member is locked, RECEIVED and free for owner: mark them all.
+		nowArg := s.dialect.timeArg(now)
+		err = chunks(eventIDs, idsPerStatement, func(chunk []string) error {
+			args := make([]any, 0, 4+len(chunk))
+			args = append(args, string(store.StatusProven), b.ID, nowArg, string(store.StatusReceived))
+			for _, id := range chunk {
+				args = append(args, id)
+			}
+			res, err := tx.ExecContext(ctx, s.q(`UPDATE events SET status = ?, batch_id = ?, updated_at = ?,
+				claimed_by = NULL, claim_expires = NULL
+				WHERE status = ? AND id IN (`+placeholders(len(chunk))+`)`), args...)
 			if err != nil {
-				return fmt.Errorf("mark event %q proven: %w", m.EventID, err)
+				return fmt.Errorf("mark events proven: %w", err)
 			}
 			if n, err := rowsAffected(res); err != nil {
 				return err
-			} else if n == 0 {
-				return s.refuseProven(ctx, tx, b.ID, m.EventID)
+			} else if n != int64(len(chunk)) {
+				return fmt.Errorf("mark events proven: %d of %d locked events changed", n, len(chunk))
 			}
-			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO batch_members (batch_id, idx, event_id, leaf,
-				blinded_commitment, merkle_path) VALUES (?, ?, ?, ?, ?, ?)`),
-				b.ID, m.Index, m.EventID, m.Leaf, m.BlindedCommitment, paths[i]); err != nil {
-				return fmt.Errorf("add member %q: %w", m.EventID, err)
-			}
+			return nil
+		})
+		if err != nil {
+			return err
 		}
-		return nil
+		return chunks(memberArgs, memberParams*eventsPerStatement, func(chunk []any) error {
+			_, err := tx.ExecContext(ctx, s.q(`INSERT INTO batch_members (batch_id, idx, event_id, leaf,
+				blinded_commitment, merkle_path) VALUES `+valuesList(len(chunk)/memberParams, memberParams)), chunk...)
+			if err != nil {
+				return fmt.Errorf("add members: %w", err)
+			}
+			return nil
+		})
 	})
 	if err != nil {
 		return fmt.Errorf("create batch %q: %w", b.ID, err)
 	}
-	s.log.InfoContext(ctx, "created batch", "batch_id", b.ID, "members", len(members))
+	s.log.InfoContext(ctx, "created batch", "batch_id", b.ID, "members", len(members), "owner", owner)
 	return nil
 }
 
-// refuseProven explains why an event could not be marked PROVEN in batchID.
-func (s *Store) refuseProven(ctx context.Context, tx *sql.Tx, batchID, eventID string) error {
-	var from string
-	err := tx.QueryRowContext(ctx, s.q(`SELECT status FROM events WHERE id = ?`), eventID).Scan(&from)
-	if err != nil {
-		return fmt.Errorf("event %q: %w", eventID, notFound(err))
+// memberParams is the number of parameters of one batch_members row.
+const memberParams = 6
+
+// lockMembers locks the member events of batchID in tx, in the order of eventIDs (sorted),
+// and explains why the first that cannot be proven by owner at now cannot: ErrNotFound, a
+// *store.TransitionError when it is not RECEIVED, a *store.ClaimError when another owner
+// holds it with a live lease.
+func (s *Store) lockMembers(ctx context.Context, tx *sql.Tx, owner, batchID string, eventIDs []string, now time.Time) error {
+	type state struct {
+		status string
+		claim  claimState
 	}
-	return &store.TransitionError{EventID: eventID, BatchID: batchID, From: store.Status(from), To: store.StatusProven}
+	states := make(map[string]state, len(eventIDs))
+	err := chunks(eventIDs, idsPerStatement, func(chunk []string) error {
+		args := make([]any, len(chunk))
+		for i, id := range chunk {
+			args[i] = id
+		}
+		rows, err := tx.QueryContext(ctx, s.q(`SELECT id, status, claimed_by, claim_expires FROM events
+			WHERE id IN (`+placeholders(len(chunk))+`) ORDER BY id`+s.dialect.forUpdate()), args...)
+		if err != nil {
+			return fmt.Errorf("lock member events: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id string
+			var st state
+			if err := rows.Scan(&id, &st.status, &st.claim.heldBy, timeCol{&st.claim.expires}); err != nil {
+				return fmt.Errorf("lock member events: %w", err)
+			}
+			states[id] = st
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return err
+	}
+	for _, id := range eventIDs {
+		st, ok := states[id]
+		switch {
+		case !ok:
+			return fmt.Errorf("event %q: %w", id, store.ErrNotFound)
+		case store.Status(st.status) != store.StatusReceived:
+			return &store.TransitionError{EventID: id, BatchID: batchID, From: store.Status(st.status), To: store.StatusProven}
+		}
+		if err := st.claim.refuse(owner, id, now); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // GetBatch returns the batch with id.
@@ -239,7 +305,8 @@ func (s *Store) RejectBatch(ctx context.Context, batchID, reason string) error {
 			WHERE id = ?`), string(store.StatusRejected), reason, now, batchID); err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, s.q(`UPDATE events SET status = ?, batch_id = NULL, updated_at = ?
+		res, err := tx.ExecContext(ctx, s.q(`UPDATE events SET status = ?, batch_id = NULL, updated_at = ?,
+			claimed_by = NULL, claim_expires = NULL
 			WHERE batch_id = ? AND status = ?`),
 			string(store.StatusReceived), now, batchID, string(store.StatusProven))
 		if err != nil {

@@ -380,41 +380,54 @@ func (s *Store) ListEventsByStatus(ctx context.Context, status store.Status, aft
 	return events, nil
 }
 
-// RejectEvent marks a RECEIVED event REJECTED with reason; a rejected event keeps its
-// first reason.
-func (s *Store) RejectEvent(ctx context.Context, id, reason string) error {
+// RejectEvent marks a RECEIVED event REJECTED with reason and drops its claim, unless
+// another owner holds it with a live lease (when owner is not empty); a rejected event
+// keeps its first reason.
+func (s *Store) RejectEvent(ctx context.Context, owner, id, reason string) error {
 	if err := store.ValidateReason(reason); err != nil {
 		return fmt.Errorf("reject event %q: %w", id, err)
 	}
-	res, err := s.w.ExecContext(ctx, s.q(
-		`UPDATE events SET status = ?, reject_reason = ?, updated_at = ? WHERE id = ? AND status = ?`),
-		string(store.StatusRejected), reason, s.dialect.timeArg(s.now()), id, string(store.StatusReceived))
-	var n int64
-	if err == nil {
-		if n, err = rowsAffected(res); err == nil && n == 0 {
-			err = s.checkEventStatus(ctx, id, store.StatusRejected)
+	if owner != "" {
+		if err := store.ValidateOwner(owner); err != nil {
+			return fmt.Errorf("reject event %q: %w", id, err)
 		}
 	}
+	now := s.now()
+	var rejected bool
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		rejected = false
+		var status string
+		var claim claimState
+		err := tx.QueryRowContext(ctx, s.q(`SELECT status, claimed_by, claim_expires FROM events WHERE id = ?`+
+			s.dialect.forUpdate()), id).Scan(&status, &claim.heldBy, timeCol{&claim.expires})
+		if err != nil {
+			return notFound(err)
+		}
+		switch store.Status(status) {
+		case store.StatusRejected:
+			return nil
+		case store.StatusReceived:
+		default:
+			return &store.TransitionError{EventID: id, From: store.Status(status), To: store.StatusRejected}
+		}
+		if err := claim.refuse(owner, id, now); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, s.q(`UPDATE events SET status = ?, reject_reason = ?, updated_at = ?,
+			claimed_by = NULL, claim_expires = NULL WHERE id = ?`),
+			string(store.StatusRejected), reason, s.dialect.timeArg(now), id); err != nil {
+			return err
+		}
+		rejected = true
+		return nil
+	})
 	if err != nil {
 		return fmt.Errorf("reject event %q: %w", id, err)
 	}
-	if n == 1 {
-		s.log.InfoContext(ctx, "rejected event", "event_id", id, "reason", reason)
+	if rejected {
+		s.log.InfoContext(ctx, "rejected event", "event_id", id, "reason", reason, "owner", owner)
 	}
 	return nil
-}
-
-// checkEventStatus explains why an event could not be moved to status: nil when it is
-// there already, store.ErrNotFound, or a *store.TransitionError.
-func (s *Store) checkEventStatus(ctx context.Context, id string, to store.Status) error {
-	var from string
-	if err := s.w.QueryRowContext(ctx, s.q(`SELECT status FROM events WHERE id = ?`), id).Scan(&from); err != nil {
-		return notFound(err)
-	}
-	if store.Status(from) == to {
-		return nil
-	}
-	return &store.TransitionError{EventID: id, From: store.Status(from), To: to}
 }
 
 // CountEventsByStatus returns how many events have each status.

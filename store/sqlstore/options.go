@@ -77,8 +77,8 @@ func WithBusyTimeout(d time.Duration) Option {
 	}
 }
 
-// WithClock sets the clock that stamps received, updated and created times. The default
-// is time.Now.
+// WithClock sets the clock that stamps received, updated and created times, and that
+// starts and ends claims (store.ClaimStore). The default is time.Now.
 func WithClock(now func() time.Time) Option {
 	return func(c *config) error {
 		if now == nil {

@@ -18,9 +18,9 @@ import (
 	"github.com/provenant/provenant/store"
 )
 
-// Run runs the conformance suite. open is called once per subtest, possibly from parallel
-// subtests, and must return a new, empty store opened with a Sealer; Run closes it when
-// the subtest ends.
+// Run runs the conformance suite, but for claims (RunClaims). open is called once per
+// subtest, possibly from parallel subtests, and must return a new, empty store opened with
+// a Sealer; Run closes it when the subtest ends.
 func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	tests := []struct {
 		name string
@@ -634,7 +634,7 @@ func testListEventsByStatus(t *testing.T, s store.Store) {
 		e := newEvent(fmt.Sprintf("urn:uuid:status-%d", i), time.Duration(9-i)*time.Second, "p1")
 		mustInsert(t, s, e)
 		if i%3 == 0 {
-			if err := s.RejectEvent(ctx, e.ID, "bad signature"); err != nil {
+			if err := s.RejectEvent(ctx, "", e.ID, "bad signature"); err != nil {
 				t.Fatal(err)
 			}
 		} else {
@@ -674,14 +674,14 @@ func testListEventsByStatus(t *testing.T, s store.Store) {
 func testRejectEvent(t *testing.T, s store.Store) {
 	ctx := t.Context()
 	mustInsert(t, s, newEvent("e1", 0, "p"), newEvent("e2", 0, "p"), newEvent("e3", 0, "p"))
-	if err := s.RejectEvent(ctx, "e1", "supplier not registered"); err != nil {
+	if err := s.RejectEvent(ctx, "", "e1", "supplier not registered"); err != nil {
 		t.Fatalf("RejectEvent(RECEIVED): %v", err)
 	}
 	e := mustGet(t, s, "e1")
 	if e.Status != store.StatusRejected || e.RejectReason != "supplier not registered" {
 		t.Errorf("rejected event: status %s, reason %q", e.Status, e.RejectReason)
 	}
-	if err := s.RejectEvent(ctx, "e1", "another reason"); err != nil {
+	if err := s.RejectEvent(ctx, "", "e1", "another reason"); err != nil {
 		t.Errorf("RejectEvent(REJECTED) = %v, want nil", err)
 	}
 	if e := mustGet(t, s, "e1"); e.RejectReason != "supplier not registered" {
@@ -689,18 +689,18 @@ func testRejectEvent(t *testing.T, s store.Store) {
 	}
 
 	createBatch(t, s, "b1", "e2")
-	err := s.RejectEvent(ctx, "e2", "too late")
+	err := s.RejectEvent(ctx, "", "e2", "too late")
 	var te *store.TransitionError
 	if !errors.As(err, &te) || te.EventID != "e2" || te.From != store.StatusProven || te.To != store.StatusRejected {
 		t.Errorf("RejectEvent(PROVEN) = %v, want TransitionError PROVEN -> REJECTED", err)
 	}
 	wantErr(t, "RejectEvent(PROVEN)", err, store.ErrInvalidTransition)
 	anchor(t, s, "b1")
-	wantErr(t, "RejectEvent(ANCHORED)", s.RejectEvent(ctx, "e2", "too late"), store.ErrInvalidTransition)
+	wantErr(t, "RejectEvent(ANCHORED)", s.RejectEvent(ctx, "", "e2", "too late"), store.ErrInvalidTransition)
 	checkStatus(t, s, "e2", store.StatusAnchored, "b1")
 
-	wantErr(t, "RejectEvent(unknown)", s.RejectEvent(ctx, "nope", "x"), store.ErrNotFound)
-	wantErr(t, "RejectEvent(no reason)", s.RejectEvent(ctx, "e3", ""), store.ErrInvalid)
+	wantErr(t, "RejectEvent(unknown)", s.RejectEvent(ctx, "", "nope", "x"), store.ErrNotFound)
+	wantErr(t, "RejectEvent(no reason)", s.RejectEvent(ctx, "", "e3", ""), store.ErrInvalid)
 	checkStatus(t, s, "e3", store.StatusReceived, "")
 
 	for _, tc := range []struct {
@@ -745,7 +745,7 @@ func testMembers(eventIDs ...string) []store.BatchMember {
 func createBatch(t *testing.T, s store.Store, batchID string, eventIDs ...string) store.Batch {
 	t.Helper()
 	b := testBatch(batchID, 4)
-	if err := s.CreateBatch(t.Context(), b, testMembers(eventIDs...)); err != nil {
+	if err := s.CreateBatch(t.Context(), "", b, testMembers(eventIDs...)); err != nil {
 		t.Fatalf("CreateBatch(%s): %v", batchID, err)
 	}
 	return b
@@ -773,7 +773,7 @@ func testCreateBatch(t *testing.T, s store.Store) {
 	b := testBatch("batch-1", 4)
 	b.CreatedAt = baseTime.Add(2 * time.Hour)
 	members := testMembers("e2", "e1")
-	if err := s.CreateBatch(ctx, b, members); err != nil {
+	if err := s.CreateBatch(ctx, "", b, members); err != nil {
 		t.Fatalf("CreateBatch: %v", err)
 	}
 	got, err := s.GetBatch(ctx, b.ID)
@@ -821,7 +821,7 @@ func testCreateBatch(t *testing.T, s store.Store) {
 func testCreateBatchAtomic(t *testing.T, s store.Store) {
 	ctx := t.Context()
 	mustInsert(t, s, newEvent("r1", 0, "p"), newEvent("r2", 0, "p"), newEvent("rejected", 0, "p"), newEvent("proven", 0, "p"))
-	if err := s.RejectEvent(ctx, "rejected", "bad"); err != nil {
+	if err := s.RejectEvent(ctx, "", "rejected", "bad"); err != nil {
 		t.Fatal(err)
 	}
 	createBatch(t, s, "other", "proven")
@@ -847,7 +847,7 @@ func testCreateBatchAtomic(t *testing.T, s store.Store) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			err := s.CreateBatch(ctx, tc.batch, tc.members)
+			err := s.CreateBatch(ctx, "", tc.batch, tc.members)
 			wantErr(t, "CreateBatch", err, tc.want)
 			_, err = s.GetBatch(ctx, "b")
 			wantErr(t, "GetBatch after failed CreateBatch", err, store.ErrNotFound)
@@ -858,7 +858,7 @@ func testCreateBatchAtomic(t *testing.T, s store.Store) {
 		})
 	}
 	var te *store.TransitionError
-	err := s.CreateBatch(ctx, testBatch("b", 4), testMembers("r1", "rejected"))
+	err := s.CreateBatch(ctx, "", testBatch("b", 4), testMembers("r1", "rejected"))
 	if !errors.As(err, &te) || te.EventID != "rejected" || te.BatchID != "b" || te.From != store.StatusRejected {
 		t.Errorf("CreateBatch with a rejected member = %v, want TransitionError naming the event", err)
 	}
@@ -868,12 +868,12 @@ func testCreateBatchIdempotent(t *testing.T, s store.Store) {
 	ctx := t.Context()
 	mustInsert(t, s, newEvent("e1", 0, "p"), newEvent("e2", 0, "p"))
 	b := createBatch(t, s, "b1", "e1")
-	if err := s.CreateBatch(ctx, b, testMembers("e1")); err != nil {
+	if err := s.CreateBatch(ctx, "", b, testMembers("e1")); err != nil {
 		t.Errorf("CreateBatch again with the same content = %v, want nil", err)
 	}
 	changed := b
 	changed.Root = "0xother"
-	err := s.CreateBatch(ctx, changed, testMembers("e2"))
+	err := s.CreateBatch(ctx, "", changed, testMembers("e2"))
 	var conflict *store.ConflictError
 	if !errors.As(err, &conflict) || conflict.BatchID != "b1" || !errors.Is(err, store.ErrConflict) {
 		t.Errorf("CreateBatch with different content = %v, want *ConflictError for b1", err)
@@ -898,7 +898,7 @@ func testConcurrentOverlappingBatches(t *testing.T, s store.Store) {
 	)
 	for i, g := range groups {
 		wg.Go(func() {
-			err := s.CreateBatch(t.Context(), testBatch(fmt.Sprintf("b%d", i), 4), testMembers(g...))
+			err := s.CreateBatch(t.Context(), "", testBatch(fmt.Sprintf("b%d", i), 4), testMembers(g...))
 			mu.Lock()
 			defer mu.Unlock()
 			switch {
@@ -993,7 +993,7 @@ func testRejectBatch(t *testing.T, s store.Store) {
 	if err := s.RejectBatch(ctx, "b1", "again"); err != nil {
 		t.Errorf("RejectBatch again = %v, want nil", err)
 	}
-	wantErr(t, "CreateBatch reusing a rejected batch", s.CreateBatch(ctx, b1, testMembers("e1", "e2")), store.ErrInvalidTransition)
+	wantErr(t, "CreateBatch reusing a rejected batch", s.CreateBatch(ctx, "", b1, testMembers("e1", "e2")), store.ErrInvalidTransition)
 	_, err = s.RecordAnchor(ctx, testAnchor("b1"))
 	wantErr(t, "RecordAnchor of a rejected batch", err, store.ErrInvalidTransition)
 
