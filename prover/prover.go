@@ -158,9 +158,15 @@ func (p *Prover) ProveOnce(ctx context.Context) (Result, error) {
 		return res, err
 	}
 	held := map[string]bool{}
-	for _, e := range events {
+	claimed := make([]string, len(events))
+	for i, e := range events {
 		held[e.ID] = true
+		claimed[i] = e.ID
 	}
+	// Keep the leases alive while the batch is built and proven.
+	renewCtx, stopRenew := context.WithCancel(ctx)
+	defer stopRenew()
+	go p.renew(renewCtx, claimed)
 	// Whatever is still held when this returns goes back to the queue.
 	defer func() {
 		ids := make([]string, 0, len(held))
@@ -319,6 +325,29 @@ func (p *Prover) prove(ctx context.Context, c *batch.Circuit, batchRoot, supRoot
 		Proof:          buf.Bytes(),
 		PublicInputs:   []string{rootHex, registry.RootHex(supRoot), registry.RootHex(originRoot)},
 	}, nil
+}
+
+// renew extends the leases on ids every third of the lease until ctx is
+// done. A lease lost anyway makes CreateBatch fail, so nothing is proven
+// twice; the work is then redone.
+func (p *Prover) renew(ctx context.Context, ids []string) {
+	t := time.NewTicker(p.cfg.Lease / 3)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			kept, err := p.st.RenewClaims(ctx, p.cfg.Owner, ids, p.cfg.Lease)
+			if err != nil {
+				p.log.Warn("renew claims", "err", err)
+				continue
+			}
+			if len(kept) < len(ids) {
+				p.log.Warn("leases lost while proving", "held", len(kept), "claimed", len(ids))
+			}
+		}
+	}
 }
 
 // origins returns the latest origin registry, empty when none was imported.
