@@ -9,6 +9,7 @@ import (
 
 	"github.com/provenant/provenant/broker"
 	"github.com/provenant/provenant/ingest"
+	"github.com/provenant/provenant/prover"
 	"github.com/provenant/provenant/supplier"
 )
 
@@ -20,6 +21,9 @@ type DevConfig struct {
 	BrokerAddr string
 	// AdminAddr serves /metrics, /healthz and /readyz.
 	AdminAddr string
+	// Circuit is the batch circuit the prover uses; its INSECURE dev keys
+	// are made once and kept under DataDir/keys.
+	Circuit string
 	// Out receives the human-readable summary of where everything listens.
 	Out io.Writer
 }
@@ -62,21 +66,32 @@ func RunDev(ctx context.Context, log *slog.Logger, cfg DevConfig) error {
 	if err != nil {
 		return err
 	}
+	keys, err := LoadProverKeys(ctx, log, filepath.Join(cfg.DataDir, "keys"), cfg.Circuit, "", true)
+	if err != nil {
+		return err
+	}
+	p, err := prover.New(st, keys, prover.CPU(), prover.Config{},
+		prover.WithLogger(log.With("service", "prover")),
+		prover.WithMetrics(prover.NewMetrics(admin.Registry)))
+	if err != nil {
+		return err
+	}
 
 	fmt.Fprintf(cfg.Out, `Provenant dev is running (Ctrl-C stops it).
   data        %[1]s
   store       %[2]s
   kafka       %[3]s  (events %[4]s, dead letters %[5]s)
   admin       http://%[6]s/metrics  /healthz  /readyz
+  prover      %[7]s (INSECURE dev keys in %[1]s/keys)
 
 Push an event as a supplier:
   provenant supplier keygen --out supplier.key
   provenant registry suppliers add --store %[2]s --pubkey <the printed key>
   provenant supplier push --key supplier.key --brokers %[3]s event.json
-`, cfg.DataDir, cfg.StoreURL(), b.Addr(), supplier.Topic, ingest.DeadLetterTopic, admin.Addr())
+`, cfg.DataDir, cfg.StoreURL(), b.Addr(), supplier.Topic, ingest.DeadLetterTopic, admin.Addr(), keys.Layout.ID())
 	log.Info("dev running", "broker", b.Addr(), "store", cfg.StoreURL(), "admin", admin.Addr())
 
-	err = runGroup(ctx, in.Run, func(ctx context.Context) error { return admin.Serve(ctx, log) })
+	err = runGroup(ctx, in.Run, p.Run, func(ctx context.Context) error { return admin.Serve(ctx, log) })
 	log.Info("dev stopped")
 	return err
 }

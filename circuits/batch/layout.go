@@ -3,6 +3,7 @@ package batch
 import (
 	"fmt"
 	"math/bits"
+	"strings"
 
 	"github.com/consensys/gnark-crypto/ecc"
 	"github.com/consensys/gnark/constraint"
@@ -97,4 +98,20 @@ type CapacityError struct {
 
 func (e *CapacityError) Error() string {
 	return fmt.Sprintf("batch %s: %d %s, the layout has %d slots", e.Layout.ID(), e.Need, e.Resource, e.Have)
+}
+
+// ParseID returns the layout an ID names, as written by Layout.ID.
+func ParseID(id string) (Layout, error) {
+	var l Layout
+	rest, ok := strings.CutPrefix(id, Version+"-")
+	if !ok {
+		return l, fmt.Errorf("batch circuit ID %q: want %s-n<N>-k<K>-m<M>", id, Version)
+	}
+	if _, err := fmt.Sscanf(rest, "n%d-k%d-m%d", &l.Events, &l.Keys, &l.Origins); err != nil {
+		return l, fmt.Errorf("batch circuit ID %q: want %s-n<N>-k<K>-m<M>", id, Version)
+	}
+	if l.ID() != id {
+		return l, fmt.Errorf("batch circuit ID %q is not in canonical form (%s)", id, l.ID())
+	}
+	return l, l.Validate()
 }
