@@ -36,7 +36,7 @@ and /readyz on --admin-addr.`,
 	addStoreFlags(cmd, &sf)
 	cmd.Flags().StringVar(&cfg.KeysDir, "keys", "./data/keys", "key store folder")
 	cmd.Flags().StringVar(&cfg.Circuit, "circuit", batch.ID(8), "batch circuit ID ("+batch.ID(1)+" … "+batch.ID(128)+")")
-	cmd.Flags().StringVar(&cfg.KeyHash, "key", "", "key hash to prove with (default: the newest keys of the circuit)")
+	cmd.Flags().StringVar(&cfg.KeyHash, "key-hash", "", "key hash to prove with (default: the newest keys of the circuit)")
 	cmd.Flags().BoolVar(&cfg.DevSetup, "dev-setup", false, "make INSECURE single-party keys when the key store has none (development only)")
 	cmd.Flags().StringVar(&cfg.Prover.Owner, "owner", "", "name of this prover in the store's leases (default host/pid)")
 	cmd.Flags().DurationVar(&cfg.Prover.MaxWait, "max-wait", 2*time.Second, "longest a partly filled batch waits for more events")

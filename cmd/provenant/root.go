@@ -38,6 +38,9 @@ given on the command line wins over the environment.`,
 		newRegistryCmd(&logs),
 		newBrokerCmd(&logs),
 		newIngestCmd(&logs),
+		newProverCmd(&logs),
+		newSetupCmd(&logs, circuitRegistry()),
+		newVerifyCmd(&logs),
 	)
 	annotateEnv(root)
 	return root
