@@ -3,6 +3,7 @@ package ingest_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"github.com/segmentio/kafka-go"
 
 	"github.com/provenant/provenant/broker"
+	"github.com/provenant/provenant/claims"
 	"github.com/provenant/provenant/ingest"
 	"github.com/provenant/provenant/store"
 	"github.com/provenant/provenant/store/sqlstore"
@@ -184,7 +186,11 @@ func TestIngestStoresAndDeadLetters(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !bytes.Contains(e.Private, []byte("PO-FIRST")) {
+	var priv claims.Private
+	if err := json.Unmarshal(e.Private, &priv); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(priv.Event, []byte("PO-FIRST")) {
 		t.Error("the conflicting event overwrote the stored one")
 	}
 	// Nothing of a rejected document is stored.
