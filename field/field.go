@@ -20,6 +20,7 @@ package field
 
 import (
 	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
@@ -113,4 +114,25 @@ func Parse(b []byte) (Element, error) {
 		return e, fmt.Errorf("field element: %w", err)
 	}
 	return e, nil
+}
+
+// Hex returns the text form of an element used in stores, APIs and on the
+// ledger: the 64 lower-case hex digits of its 32-byte big-endian encoding,
+// without 0x.
+func Hex(e Element) string {
+	b := e.Bytes()
+	return hex.EncodeToString(b[:])
+}
+
+// ParseHex reads an element written by Hex (either case), rejecting values
+// that are not reduced modulo the field order.
+func ParseHex(s string) (Element, error) {
+	if len(s) != 2*Bytes {
+		return Element{}, fmt.Errorf("field element %.70q: %d characters, want %d hex digits", s, len(s), 2*Bytes)
+	}
+	b, err := hex.DecodeString(s)
+	if err != nil {
+		return Element{}, fmt.Errorf("field element %q: %w", s, err)
+	}
+	return Parse(b)
 }

@@ -268,11 +268,11 @@ func (p *Prover) ProveOnce(ctx context.Context) (Result, error) {
 		sm := store.BatchMember{
 			EventID:           m.event.ID,
 			Index:             i,
-			Leaf:              registry.RootHex(m.witness.Leaf()),
-			BlindedCommitment: registry.RootHex(m.commitment),
+			Leaf:              field.Hex(m.witness.Leaf()),
+			BlindedCommitment: field.Hex(m.commitment),
 		}
 		for _, s := range paths[i].Siblings {
-			sm.MerklePath = append(sm.MerklePath, registry.RootHex(s))
+			sm.MerklePath = append(sm.MerklePath, field.Hex(s))
 		}
 		storeMembers[i] = sm
 	}
@@ -315,7 +315,7 @@ func (p *Prover) prove(ctx context.Context, c *batch.Circuit, batchRoot, supRoot
 	if _, err := proof.WriteTo(&buf); err != nil {
 		return store.Batch{}, fmt.Errorf("encode proof: %w", err)
 	}
-	rootHex := registry.RootHex(batchRoot)
+	rootHex := field.Hex(batchRoot)
 	return store.Batch{
 		ID:             rootHex,
 		Circuit:        p.keys.Layout.ID(),
@@ -323,7 +323,7 @@ func (p *Prover) prove(ctx context.Context, c *batch.Circuit, batchRoot, supRoot
 		Size:           p.keys.Layout.Events,
 		Root:           rootHex,
 		Proof:          buf.Bytes(),
-		PublicInputs:   []string{rootHex, registry.RootHex(supRoot), registry.RootHex(originRoot)},
+		PublicInputs:   []string{rootHex, field.Hex(supRoot), field.Hex(originRoot)},
 	}, nil
 }
 

@@ -215,8 +215,8 @@ func checkInclusion(t *testing.T, ctx context.Context, st store.Store, e store.E
 		t.Fatal(err)
 	}
 	leaf := field.Hash(ch, parseHex(t, m.BlindedCommitment))
-	if registry.RootHex(leaf) != m.Leaf {
-		t.Errorf("event %s: leaf from claims and commitment %s, stored %s", e.ID, registry.RootHex(leaf), m.Leaf)
+	if field.Hex(leaf) != m.Leaf {
+		t.Errorf("event %s: leaf from claims and commitment %s, stored %s", e.ID, field.Hex(leaf), m.Leaf)
 	}
 	path := merkle.Path{Index: uint64(m.Index)}
 	for _, s := range m.MerklePath {

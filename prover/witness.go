@@ -99,7 +99,7 @@ func prepare(e store.Event, sups *registry.Suppliers, origins *registry.Origins)
 		if err != nil {
 			return member{}, err
 		}
-		m.originID = registry.RootHex(leaf)
+		m.originID = field.Hex(leaf)
 	}
 	m.witness = w
 	return m, nil

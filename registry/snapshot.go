@@ -3,7 +3,6 @@ package registry
 import (
 	"bytes"
 	"context"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -26,24 +25,14 @@ const (
 
 // RootHex returns the text form of a registry root: the 64 lower-case hex
 // digits of its 32-byte big-endian encoding, without 0x.
-func RootHex(root field.Element) string {
-	b := root.Bytes()
-	return hex.EncodeToString(b[:])
-}
+func RootHex(root field.Element) string { return field.Hex(root) }
 
 // ParseRoot reads a root written by RootHex (either case), rejecting values
 // that are not reduced field elements.
 func ParseRoot(s string) (field.Element, error) {
-	if len(s) != 2*field.Bytes {
-		return field.Element{}, fmt.Errorf("registry root %q: %d characters, want %d hex digits", s, len(s), 2*field.Bytes)
-	}
-	b, err := hex.DecodeString(s)
+	e, err := field.ParseHex(s)
 	if err != nil {
-		return field.Element{}, fmt.Errorf("registry root %q: %w", s, err)
-	}
-	e, err := field.Parse(b)
-	if err != nil {
-		return field.Element{}, fmt.Errorf("registry root %q: %w", s, err)
+		return field.Element{}, fmt.Errorf("registry root: %w", err)
 	}
 	return e, nil
 }

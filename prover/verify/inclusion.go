@@ -3,7 +3,6 @@ package verify
 import (
 	"bytes"
 	"context"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -52,11 +51,11 @@ type Inclusion struct {
 // the claims cannot be hashed, and an error matching [ErrRejected]
 // (errors.Is) that says which check failed otherwise.
 func VerifyInclusion(inc Inclusion) error {
-	root, err := parseElement(inc.BatchRoot)
+	root, err := field.ParseHex(inc.BatchRoot)
 	if err != nil {
 		return &MalformedError{Input: "batch root", Err: err}
 	}
-	commitment, err := parseElement(inc.BlindedCommitment)
+	commitment, err := field.ParseHex(inc.BlindedCommitment)
 	if err != nil {
 		return &MalformedError{Input: "blinded commitment", Err: err}
 	}
@@ -65,7 +64,7 @@ func VerifyInclusion(inc Inclusion) error {
 	}
 	path := merkle.Path{Index: inc.Index, Siblings: make([]field.Element, len(inc.Path))}
 	for i, s := range inc.Path {
-		if path.Siblings[i], err = parseElement(s); err != nil {
+		if path.Siblings[i], err = field.ParseHex(s); err != nil {
 			return malformed("Merkle path", "sibling %d: %v", i, err)
 		}
 	}
@@ -80,7 +79,7 @@ func VerifyInclusion(inc Inclusion) error {
 	}
 	if err := merkle.Verify(root, leaf, path); err != nil {
 		return rejectedf("event %q is not included in batch root %s: its leaf %s, recomputed from the claims and the blinded commitment, leads along the path at index %d to %s: the claims, the commitment, the index or the path differ from what was proven",
-			inc.Claims.EventID, elementHex(root), elementHex(leaf), inc.Index, elementHex(merkle.RootFrom(leaf, path)))
+			inc.Claims.EventID, field.Hex(root), field.Hex(leaf), inc.Index, field.Hex(merkle.RootFrom(leaf, path)))
 	}
 	return nil
 }
@@ -161,34 +160,4 @@ func (e *rejectedError) Is(target error) bool { return target == ErrRejected }
 
 func rejectedf(format string, args ...any) error {
 	return &rejectedError{msg: fmt.Sprintf(format, args...)}
-}
-
-// parseElement reads a field element written as 64 hex digits (either
-// case), rejecting values that are not reduced modulo the field order.
-func parseElement(s string) (field.Element, error) {
-	if len(s) != 2*field.Bytes {
-		return field.Element{}, fmt.Errorf("%q: %d characters, want %d hex digits", truncate(s), len(s), 2*field.Bytes)
-	}
-	b, err := hex.DecodeString(s)
-	if err != nil {
-		return field.Element{}, fmt.Errorf("%q: %w", s, err)
-	}
-	e, err := field.Parse(b)
-	if err != nil {
-		return field.Element{}, fmt.Errorf("%q: %w", s, err)
-	}
-	return e, nil
-}
-
-func elementHex(e field.Element) string {
-	b := e.Bytes()
-	return hex.EncodeToString(b[:])
-}
-
-// truncate shortens s for an error message.
-func truncate(s string) string {
-	if len(s) > 80 {
-		return s[:80] + "…"
-	}
-	return s
 }
