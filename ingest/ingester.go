@@ -171,33 +171,97 @@ func New(cfg Config, st Store, opts ...Option) (*Ingester, error) {
 // Run consumes until ctx is done or a fatal error occurs. Store and
 // dead-letter failures are retried with backoff; offsets are committed only
 // once every message before them is stored or dead-lettered.
+//
+// Two stages overlap: while one batch is stored, dead-lettered and
+// committed, the next one is fetched and checked. Batches reach the store
+// stage one at a time, in the order they were fetched, and each is
+// committed only after it is durable, so that a commit never covers a
+// message that is not stored or dead-lettered.
 func (in *Ingester) Run(ctx context.Context) error {
 	defer in.dlq.Close()
 	defer in.reader.Close()
 	in.log.Info("ingest started", "topic", in.cfg.Topic, "group", in.cfg.GroupID, "brokers", in.cfg.Brokers)
+
+	stageCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	checked := make(chan checkedBatch)
+	var storeErr error
+	storeDone := make(chan struct{})
+	go func() {
+		defer close(storeDone)
+		storeErr = in.storeStage(stageCtx, checked)
+		cancel()
+	}()
+	checkErr := in.checkStage(stageCtx, checked)
+	cancel()
+	<-storeDone // the reader is closed only once no commit is under way
+
+	if ctx.Err() != nil {
+		in.log.Info("ingest stopped")
+		return nil
+	}
+	// A stage failed and stopped the other.
+	if storeErr != nil && !errors.Is(storeErr, context.Canceled) {
+		return storeErr
+	}
+	return checkErr
+}
+
+// checkedBatch is a fetched batch and, message by message, what checking
+// it gave.
+type checkedBatch struct {
+	msgs     []kafka.Message
+	outcomes []outcome
+}
+
+// checkStage fetches and checks batches and hands them to the store stage,
+// until ctx is done.
+func (in *Ingester) checkStage(ctx context.Context, out chan<- checkedBatch) error {
 	for {
 		batch, err := in.fetch(ctx)
 		if err != nil {
-			if ctx.Err() != nil {
-				in.log.Info("ingest stopped")
-				return nil
-			}
 			return fmt.Errorf("ingest: fetch: %w", err)
 		}
-		if err := in.handle(ctx, batch); err != nil {
-			if ctx.Err() != nil {
-				in.log.Info("ingest stopped")
-				return nil
-			}
+		in.metrics.Consumed.Add(float64(len(batch)))
+		outcomes, err := in.check(ctx, batch)
+		if err != nil {
 			return err
 		}
-		in.metrics.Lag.Set(float64(in.reader.Stats().Lag))
+		select {
+		case out <- checkedBatch{msgs: batch, outcomes: outcomes}:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// storeStage settles the checked batches in order, until ctx is done.
+func (in *Ingester) storeStage(ctx context.Context, batches <-chan checkedBatch) error {
+	for {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case b := <-batches:
+			if err := in.settle(ctx, b.msgs, b.outcomes); err != nil {
+				return err
+			}
+			in.metrics.Lag.Set(float64(in.reader.Stats().Lag))
+		}
 	}
 }
 
 // fetch waits for one message, then gathers more for up to BatchWait.
+// The reader's errors are transient (kafka-go keeps reconnecting after it
+// reports that a broker is unreachable, or a partition failed): they are
+// logged and the wait goes on, so that a broker outage never ends the
+// service. Only ctx ends the wait.
 func (in *Ingester) fetch(ctx context.Context) ([]kafka.Message, error) {
-	first, err := in.reader.FetchMessage(ctx)
+	var first kafka.Message
+	err := retry(ctx, in.log, "fetch messages", func() error {
+		var err error
+		first, err = in.reader.FetchMessage(ctx)
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -220,14 +284,8 @@ type outcome struct {
 	reject *RejectError
 }
 
-// handle checks, stores, dead-letters and commits one batch.
-func (in *Ingester) handle(ctx context.Context, batch []kafka.Message) error {
-	in.metrics.Consumed.Add(float64(len(batch)))
-	outcomes, err := in.check(ctx, batch)
-	if err != nil {
-		return err
-	}
-
+// settle stores, dead-letters and commits one checked batch.
+func (in *Ingester) settle(ctx context.Context, batch []kafka.Message, outcomes []outcome) error {
 	// Store every accepted message's events, one group per message.
 	var groups [][]store.Event
 	var groupOf []int

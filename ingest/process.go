@@ -30,6 +30,7 @@ type SupplierRegistry interface {
 type Processor struct {
 	validator *epcis.Validator
 	suppliers *supplierCache
+	keys      keyCache
 	maxBytes  int
 }
 
@@ -73,7 +74,7 @@ func (p *Processor) Process(ctx context.Context, m kafka.Message) ([]store.Event
 	if len(doc.Events) == 0 {
 		return nil, reject(CodeInvalid, errors.New("the document holds no events"))
 	}
-	pub, err := supplier.ParsePublicKey(pubHex)
+	pub, err := p.keys.parse(pubHex)
 	if err != nil {
 		return nil, reject(CodeBadHeader, err)
 	}
@@ -111,11 +112,17 @@ func (p *Processor) Process(ctx context.Context, m kafka.Message) ([]store.Event
 
 // storeEvent builds the store's record of one checked event.
 func storeEvent(ev *epcis.Event, st supplier.Statement, sig supplier.EventSignature, pub supplier.PublicKey, ctxJSON json.RawMessage, m kafka.Message) (store.Event, error) {
-	hashID, err := ev.HashID()
-	if err != nil {
-		return store.Event{}, err
-	}
 	c := st.Claims
+	// Without an eventID, the event's identity is its hash ID, which
+	// NewStatement has computed already: hashing is a large part of the
+	// cost of checking an event.
+	hashID := c.EventID
+	if ev.EventID != "" {
+		var err error
+		if hashID, err = ev.HashID(); err != nil {
+			return store.Event{}, err
+		}
+	}
 	claimsJSON, err := json.Marshal(c)
 	if err != nil {
 		return store.Event{}, err
@@ -171,6 +178,37 @@ func header(m kafka.Message, key string) string {
 		}
 	}
 	return v
+}
+
+// keyCache remembers parsed supplier keys: parsing checks that the point is
+// in the prime-order subgroup, a scalar multiplication per message. It
+// holds valid keys only, and forgets them all when it reaches
+// maxCachedKeys, so that a stream of made-up keys cannot grow it.
+type keyCache struct {
+	mu   sync.Mutex
+	keys map[string]supplier.PublicKey
+}
+
+const maxCachedKeys = 1024
+
+func (c *keyCache) parse(hexKey string) (supplier.PublicKey, error) {
+	c.mu.Lock()
+	pub, ok := c.keys[hexKey]
+	c.mu.Unlock()
+	if ok {
+		return pub, nil
+	}
+	pub, err := supplier.ParsePublicKey(hexKey)
+	if err != nil {
+		return supplier.PublicKey{}, err
+	}
+	c.mu.Lock()
+	if c.keys == nil || len(c.keys) >= maxCachedKeys {
+		c.keys = make(map[string]supplier.PublicKey)
+	}
+	c.keys[hexKey] = pub
+	c.mu.Unlock()
+	return pub, nil
 }
 
 // supplierCache remembers registry answers for a short while, so that a
