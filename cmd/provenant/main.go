@@ -16,14 +16,9 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
-
-	gnarklogger "github.com/consensys/gnark/logger"
 )
 
 func main() {
-	// gnark logs its own compile steps to standard output; Provenant's
-	// progress logs (log/slog on standard error) say what matters.
-	gnarklogger.Disable()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.LookupEnv)
 	stop()

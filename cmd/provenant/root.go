@@ -3,6 +3,7 @@ package main
 import (
 	"io"
 
+	gnarklogger "github.com/consensys/gnark/logger"
 	"github.com/spf13/cobra"
 )
 
@@ -23,6 +24,9 @@ given on the command line wins over the environment.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			// gnark logs its own compile steps to standard output; Provenant's
+			// progress logs (log/slog on standard error) say what matters.
+			gnarklogger.Disable()
 			return applyEnv(cmd, lookupEnv)
 		},
 	}

@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/consensys/gnark/frontend"
-	gnarklog "github.com/consensys/gnark/logger"
 	"github.com/spf13/cobra"
 
 	"github.com/provenant/provenant/circuits/batch"
@@ -29,9 +28,6 @@ func circuitRegistry() setup.Registry {
 	}
 	return r
 }
-
-// quietGnark silences gnark's own logger, which writes to standard output.
-func quietGnark() { gnarklog.Disable() }
 
 func newSetupCmd(logs *logFlags, circuits setup.Registry) *cobra.Command {
 	cmd := &cobra.Command{
@@ -82,7 +78,6 @@ whoever could read this process's memory can forge proofs. They are labelled so
 in the logs, in meta.json (kind "dev-insecure") and by INSECURE-DEV-KEYS.txt.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			quietGnark()
 			log, err := logs.logger(cmd)
 			if err != nil {
 				return err
@@ -117,7 +112,6 @@ func newCeremonyInitCmd(logs *logFlags, circuits setup.Registry) *cobra.Command 
 		Short: "Start a ceremony for a circuit in a new folder",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			quietGnark()
 			log, err := logs.logger(cmd)
 			if err != nil {
 				return err
@@ -160,7 +154,6 @@ and auditors will see it: "setup ceremony verify" shows that your contribution
 is in the chain.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			quietGnark()
 			log, err := logs.logger(cmd)
 			if err != nil {
 				return err
@@ -197,7 +190,6 @@ keys. Prints every contribution's hash; on failure names the first bad
 contribution and exits 1.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			quietGnark()
 			log, err := logs.logger(cmd)
 			if err != nil {
 				return err
@@ -247,7 +239,6 @@ prepares phase 2 for the circuit; sealing phase 2 makes the keys and saves them,
 with the ceremony's transcript, into the key store.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			quietGnark()
 			log, err := logs.logger(cmd)
 			if err != nil {
 				return err
@@ -352,7 +343,6 @@ verification_key.json into --snarkjs, and/or as a Solidity verifier contract
 into --solidity.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			quietGnark()
 			log, err := logs.logger(cmd)
 			if err != nil {
 				return err

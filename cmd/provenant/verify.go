@@ -46,7 +46,6 @@ Exit status: 0 the proof verifies; 1 it does not; 2 the proof, the public
 inputs or the key is malformed or does not fit.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			quietGnark()
 			log, err := logs.logger(cmd)
 			if err != nil {
 				return err
