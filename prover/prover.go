@@ -343,9 +343,9 @@ func (p *Prover) renew(ctx context.Context, ids []string) {
 				p.log.Warn("renew claims", "err", err)
 				continue
 			}
-			if len(kept) < len(ids) {
-				p.log.Warn("leases lost while proving", "held", len(kept), "claimed", len(ids))
-			}
+			// Events rejected or given back since the claim are no longer
+			// held; that is expected, so this is only a debug line.
+			p.log.Debug("leases renewed", "held", len(kept), "claimed", len(ids))
 		}
 	}
 }
