@@ -33,6 +33,16 @@ func newVocabulary(field, name, iriPrefix, urnPrefix string, terms ...string) *V
 	return v
 }
 
+// termIRIs maps every term of the vocabulary to the IRI the standard
+// JSON-LD context expands it to.
+func (v *Vocabulary) termIRIs() map[string]string {
+	m := make(map[string]string, len(v.terms))
+	for _, t := range v.terms {
+		m[t] = v.iriPrefix + t
+	}
+	return m
+}
+
 // The vocabularies, built once; never modified.
 var (
 	bizStepVocabulary = newVocabulary("bizStep", "CBV business step",
