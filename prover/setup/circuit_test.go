@@ -16,49 +16,21 @@ import (
 	"github.com/consensys/gnark/backend/groth16"
 	"github.com/consensys/gnark/frontend"
 
+	"github.com/provenant/provenant/prover/internal/testcircuit"
 	"github.com/provenant/provenant/prover/setup"
 	"github.com/provenant/provenant/prover/verify"
 )
 
-// squares is the tiny test circuit: Y = f^Rounds(X) with f(v) = v² + 7 and
-// Z = X + 1, Y and Z public; about one constraint per round.
-type squares struct {
-	Rounds int `gnark:"-"`
-	X      frontend.Variable
-	Y      frontend.Variable `gnark:",public"`
-	Z      frontend.Variable `gnark:",public"`
-}
+// squares is the shared tiny test circuit.
+type squares = testcircuit.Squares
 
 const testRounds = 300
-
-func (c *squares) Define(api frontend.API) error {
-	v := c.X
-	for range c.Rounds {
-		v = api.Add(api.Mul(v, v), 7)
-	}
-	api.AssertIsEqual(v, c.Y)
-	api.AssertIsEqual(api.Add(c.X, 1), c.Z)
-	return nil
-}
-
-// assignment returns the satisfying assignment for x and its public inputs.
-func (c *squares) assignment(x uint64) (*squares, []fr.Element) {
-	var v, seven, X, Z fr.Element
-	X.SetUint64(x)
-	v.Set(&X)
-	seven.SetUint64(7)
-	for range c.Rounds {
-		v.Square(&v).Add(&v, &seven)
-	}
-	Z.SetUint64(x + 1)
-	return &squares{Rounds: c.Rounds, X: X, Y: v, Z: Z}, []fr.Element{v, Z}
-}
 
 // prove proves the statement for x with the keys and returns the proof,
 // encoded, and the public inputs.
 func prove(t testing.TB, k *setup.Keys, x uint64) (groth16.Proof, []byte, []fr.Element) {
 	t.Helper()
-	assignment, public := (&squares{Rounds: testRounds}).assignment(x)
+	assignment, public := (&testcircuit.Squares{Rounds: testRounds}).Assignment(x)
 	w, err := frontend.NewWitness(assignment, ecc.BN254.ScalarField())
 	if err != nil {
 		t.Fatal(err)
@@ -94,7 +66,7 @@ func proveAndVerify(t *testing.T, k *setup.Keys) {
 
 // devKeys are dev keys of the test circuit, made once.
 var devKeys = sync.OnceValues(func() (*setup.Keys, error) {
-	return setup.Dev(context.Background(), "test-v1", &squares{Rounds: testRounds})
+	return setup.Dev(context.Background(), "test-v1", &testcircuit.Squares{Rounds: testRounds})
 })
 
 func mustDevKeys(t testing.TB) *setup.Keys {

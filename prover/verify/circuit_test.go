@@ -12,41 +12,12 @@ import (
 	"github.com/consensys/gnark/constraint"
 	"github.com/consensys/gnark/frontend"
 	"github.com/consensys/gnark/frontend/cs/r1cs"
+
+	"github.com/provenant/provenant/prover/internal/testcircuit"
 )
 
-// squares is a tiny test circuit: Y = f^Rounds(X) with f(v) = v² + 7, and
-// Z = X + 1, with Y and Z public. Rounds sets its size (about one
-// constraint per round) and tells two circuits apart.
-type squares struct {
-	Rounds int `gnark:"-"`
-	X      frontend.Variable
-	Y      frontend.Variable `gnark:",public"`
-	Z      frontend.Variable `gnark:",public"`
-}
-
-func (c *squares) Define(api frontend.API) error {
-	v := c.X
-	for range c.Rounds {
-		v = api.Add(api.Mul(v, v), 7)
-	}
-	api.AssertIsEqual(v, c.Y)
-	api.AssertIsEqual(api.Add(c.X, 1), c.Z)
-	return nil
-}
-
-// assignment returns the satisfying assignment for x and its public
-// inputs (Y, Z).
-func (c *squares) assignment(x uint64) (*squares, []fr.Element) {
-	var v, seven, X, Z fr.Element
-	X.SetUint64(x)
-	v.Set(&X)
-	seven.SetUint64(7)
-	for range c.Rounds {
-		v.Square(&v).Add(&v, &seven)
-	}
-	Z.SetUint64(x + 1)
-	return &squares{Rounds: c.Rounds, X: X, Y: v, Z: Z}, []fr.Element{v, Z}
-}
+// squares is the shared tiny test circuit.
+type squares = testcircuit.Squares
 
 type fixture struct {
 	cs  constraint.ConstraintSystem
@@ -62,7 +33,7 @@ var (
 )
 
 func build(rounds int) (*fixture, error) {
-	def := &squares{Rounds: rounds}
+	def := &testcircuit.Squares{Rounds: rounds}
 	cs, err := frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, def)
 	if err != nil {
 		return nil, err
@@ -86,7 +57,7 @@ func mustFixture(t testing.TB, f func() (*fixture, error)) *fixture {
 // prove returns a proof for x, encoded compressed, and its public inputs.
 func (f *fixture) prove(t testing.TB, x uint64) ([]byte, []fr.Element) {
 	t.Helper()
-	assignment, public := f.def.assignment(x)
+	assignment, public := f.def.Assignment(x)
 	w, err := frontend.NewWitness(assignment, ecc.BN254.ScalarField())
 	if err != nil {
 		t.Fatal(err)
@@ -104,7 +75,7 @@ func (f *fixture) prove(t testing.TB, x uint64) ([]byte, []fr.Element) {
 
 func (f *fixture) publicWitness(t testing.TB, x uint64) witness.Witness {
 	t.Helper()
-	assignment, _ := f.def.assignment(x)
+	assignment, _ := f.def.Assignment(x)
 	w, err := frontend.NewWitness(assignment, ecc.BN254.ScalarField(), frontend.PublicOnly())
 	if err != nil {
 		t.Fatal(err)
