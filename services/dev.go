@@ -60,9 +60,7 @@ func RunDev(ctx context.Context, log *slog.Logger, cfg DevConfig) error {
 	if err != nil {
 		return err
 	}
-	in, err := ingest.New(ingest.Config{Brokers: []string{b.Addr()}}, st,
-		ingest.WithLogger(log.With("service", "ingest")),
-		ingest.WithMetrics(ingest.NewMetrics(admin.Registry)))
+	in, err := newIngester(ingest.Config{Brokers: []string{b.Addr()}}, st, log, admin)
 	if err != nil {
 		return err
 	}
@@ -70,9 +68,7 @@ func RunDev(ctx context.Context, log *slog.Logger, cfg DevConfig) error {
 	if err != nil {
 		return err
 	}
-	p, err := prover.New(st, keys, prover.CPU(), prover.Config{},
-		prover.WithLogger(log.With("service", "prover")),
-		prover.WithMetrics(prover.NewMetrics(admin.Registry)))
+	p, err := newProver(st, keys, prover.Config{}, log, admin)
 	if err != nil {
 		return err
 	}

@@ -26,10 +26,16 @@ func RunIngest(ctx context.Context, log *slog.Logger, cfg IngestConfig) error {
 	if err != nil {
 		return err
 	}
-	in, err := ingest.New(cfg.Ingest, st, ingest.WithLogger(log.With("service", "ingest")), ingest.WithMetrics(ingest.NewMetrics(admin.Registry)))
+	in, err := newIngester(cfg.Ingest, st, log, admin)
 	if err != nil {
 		return err
 	}
 	log.Info("ingest admin endpoint", "addr", admin.Addr())
 	return runGroup(ctx, in.Run, func(ctx context.Context) error { return admin.Serve(ctx, log) })
+}
+
+// newIngester builds the ingest stage as every process runs it: logging
+// as service=ingest, its metrics on the admin endpoint.
+func newIngester(cfg ingest.Config, st ingest.Store, log *slog.Logger, admin *Admin) (*ingest.Ingester, error) {
+	return ingest.New(cfg, st, ingest.WithLogger(log.With("service", "ingest")), ingest.WithMetrics(ingest.NewMetrics(admin.Registry)))
 }

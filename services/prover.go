@@ -84,11 +84,16 @@ func RunProver(ctx context.Context, log *slog.Logger, cfg ProverConfig) error {
 	if err != nil {
 		return err
 	}
-	p, err := prover.New(st, keys, prover.CPU(), cfg.Prover,
-		prover.WithLogger(log.With("service", "prover")), prover.WithMetrics(prover.NewMetrics(admin.Registry)))
+	p, err := newProver(st, keys, cfg.Prover, log, admin)
 	if err != nil {
 		return err
 	}
 	log.Info("prover admin endpoint", "addr", admin.Addr())
 	return runGroup(ctx, p.Run, func(ctx context.Context) error { return admin.Serve(ctx, log) })
+}
+
+// newProver builds the proving stage as every process runs it: the CPU
+// backend, logging as service=prover, its metrics on the admin endpoint.
+func newProver(st prover.Store, keys prover.Keys, cfg prover.Config, log *slog.Logger, admin *Admin) (*prover.Prover, error) {
+	return prover.New(st, keys, prover.CPU(), cfg, prover.WithLogger(log.With("service", "prover")), prover.WithMetrics(prover.NewMetrics(admin.Registry)))
 }
