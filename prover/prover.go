@@ -390,7 +390,9 @@ func (p *Prover) claim(ctx context.Context) ([]store.Event, error) {
 		}
 		more, err := p.st.ClaimEvents(ctx, p.cfg.Owner, n-len(events), p.cfg.Lease)
 		if err != nil {
-			return events, nil
+			// Prove what is held rather than drop it; the next batch claims again.
+			p.log.Warn("claim more events for a partly filled batch", "err", err, "held", len(events))
+			break
 		}
 		events = append(events, more...)
 	}
