@@ -11,12 +11,13 @@ PROVENANT_CONFORMANCE_DIR ?= ../shared/testdata
 CONFORMANCE := $(abspath $(PROVENANT_CONFORMANCE_DIR))
 FUZZTIME  ?= 15s
 
-.PHONY: all build dev test vet unit fuzz bench postgres tools clean
+.PHONY: all build dev test vet unit fuzz bench postgres tools fabric clean
 
 all: build
 
 build:
 	$(GO) build -o $(BIN) ./cmd/provenant
+	$(GO) build -o bin/provenant-chaincode ./chaincode/cmd/provenant-chaincode
 
 dev: build
 	./$(BIN) dev --data $(DATA)
@@ -27,10 +28,15 @@ postgres:
 tools:
 	./scripts/ensure-tools.sh
 
+# Hyperledger Fabric v3.1.1 binaries (peer, orderer, configtxgen, cryptogen,
+# osnadmin) in .fabric/bin for ledger/fabricnet; skipped when present.
+fabric:
+	./scripts/build-fabric.sh
+
 vet:
 	$(GO) vet ./...
 
-unit: postgres tools
+unit: postgres tools fabric
 	PROVENANT_CONFORMANCE_DIR=$(CONFORMANCE) $(GO) test -race -count=1 ./...
 
 # A short run of every fuzz target; run longer with FUZZTIME=10m make fuzz.

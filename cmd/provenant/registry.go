@@ -36,7 +36,7 @@ facility. Import replaces the registry (or merges into it) and saves a new
 snapshot; see docs/registries.md for the file formats.`,
 	}
 	origins.AddCommand(newOriginsImportCmd(logs), newOriginsListCmd(logs))
-	cmd.AddCommand(suppliers, origins, newRootsCmd(logs))
+	cmd.AddCommand(suppliers, origins, newRootsCmd(logs), newPublishCmd(logs))
 	return cmd
 }
 

@@ -1,0 +1,108 @@
+package networktest_test
+
+import (
+	"database/sql"
+	"strings"
+	"testing"
+	"time"
+
+	_ "modernc.org/sqlite" // the store's SQLite driver, to alter records behind its back
+
+	"github.com/provenant/provenant/audit"
+	"github.com/provenant/provenant/store"
+)
+
+func runAudit(t *testing.T, f *fixture) audit.Report {
+	t.Helper()
+	rep, err := audit.Run(f.ctx, f.st, f.authority, audit.Config{})
+	if err != nil {
+		t.Fatalf("audit: %v", err)
+	}
+	return rep
+}
+
+func findings(rep audit.Report, check, batchID string) []audit.Finding {
+	var out []audit.Finding
+	for _, f := range rep.Findings {
+		if f.Check == check && f.BatchID == batchID {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// TestAudit runs last: it expects the ledger and the store, as the tests
+// before it left them, to agree; then breaks them and expects findings.
+func TestAudit(t *testing.T) {
+	f := newFixture(t)
+	b := f.prove(t)
+	if res, err := f.anchorer(t, f.operator).AnchorOnce(f.ctx); err != nil || res.Anchored != 1 {
+		t.Fatalf("AnchorOnce = %+v, %v", res, err)
+	}
+	rep := runAudit(t, f)
+	if !rep.OK() || rep.Anchors == 0 || rep.Verified != rep.Anchors || rep.Members == 0 {
+		t.Fatalf("audit of an agreeing ledger and store: %+v", rep)
+	}
+
+	db, err := sql.Open("sqlite", env.dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	exec := func(q string, args ...any) {
+		t.Helper()
+		if _, err := db.ExecContext(f.ctx, q, args...); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	// A store record altered after anchoring.
+	var proof []byte
+	if err := db.QueryRowContext(f.ctx, `SELECT proof FROM batches WHERE id = ?`, b.ID).Scan(&proof); err != nil {
+		t.Fatal(err)
+	}
+	altered := append([]byte(nil), proof...)
+	altered[10] ^= 1
+	exec(`UPDATE batches SET proof = ? WHERE id = ?`, altered, b.ID)
+	if got := findings(runAudit(t, f), audit.CheckStoreAltered, b.ID); len(got) != 1 || !strings.Contains(got[0].Detail, "proof") {
+		t.Errorf("altered proof: findings %v", got)
+	}
+	exec(`UPDATE batches SET proof = ? WHERE id = ?`, proof, b.ID)
+
+	var path string
+	if err := db.QueryRowContext(f.ctx, `SELECT merkle_path FROM batch_members WHERE batch_id = ? AND idx = 0`, b.ID).Scan(&path); err != nil {
+		t.Fatal(err)
+	}
+	exec(`UPDATE batch_members SET merkle_path = ? WHERE batch_id = ? AND idx = 0`, strings.Replace(path, "0", "1", 1), b.ID)
+	if got := findings(runAudit(t, f), audit.CheckStoreAltered, b.ID); len(got) != 1 || !strings.Contains(got[0].Detail, "not included") {
+		t.Errorf("altered Merkle path: findings %v", got)
+	}
+	exec(`UPDATE batch_members SET merkle_path = ? WHERE batch_id = ? AND idx = 0`, path, b.ID)
+
+	// A batch missing from the ledger: PROVEN and never anchored, and one
+	// the store claims is ANCHORED.
+	proven := f.prove(t)
+	claimed := f.prove(t)
+	if _, err := f.st.RecordAnchor(f.ctx, store.Anchor{BatchID: claimed.ID, TxID: "forged", BlockNumber: 1, Channel: "provenance", BatchRoot: claimed.Root, Timestamp: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	rep = runAudit(t, f)
+	if got := findings(rep, audit.CheckNotAnchored, proven.ID); len(got) != 1 {
+		t.Errorf("PROVEN batch missing from the ledger: findings %v", rep.Findings)
+	}
+	if got := findings(rep, audit.CheckNotAnchored, claimed.ID); len(got) != 1 || !strings.Contains(got[0].Detail, "ANCHORED") {
+		t.Errorf("ANCHORED batch missing from the ledger: findings %v", rep.Findings)
+	}
+	if len(rep.Findings) != 2 {
+		t.Errorf("findings %v, want exactly the two missing batches", rep.Findings)
+	}
+	// The grace period spares the young PROVEN batch, not the forged one.
+	rep, err = audit.Run(f.ctx, f.st, f.authority, audit.Config{Grace: time.Hour})
+	if err != nil || len(rep.Findings) != 1 || rep.Findings[0].BatchID != claimed.ID {
+		t.Errorf("audit with grace: %v, %v", rep.Findings, err)
+	}
+	// Leave no backlog to the tests after this one.
+	if res, err := f.anchorer(t, f.operator).AnchorOnce(f.ctx); err != nil || res.Anchored != 1 {
+		t.Errorf("AnchorOnce = %+v, %v", res, err)
+	}
+}
