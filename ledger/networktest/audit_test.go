@@ -1,7 +1,10 @@
 package networktest_test
 
 import (
+	"bytes"
 	"database/sql"
+	"encoding/json"
+	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -42,6 +45,9 @@ func TestAudit(t *testing.T) {
 	rep := runAudit(t, f)
 	if !rep.OK() || rep.Anchors == 0 || rep.Verified != rep.Anchors || rep.Members == 0 {
 		t.Fatalf("audit of an agreeing ledger and store: %+v", rep)
+	}
+	if cli, code := auditCLI(t); code != 0 || !cli.OK() || cli.Anchors != rep.Anchors+0 || cli.Verified != rep.Verified {
+		t.Fatalf("provenant audit: exit %d, report %+v; the package's report %+v", code, cli, rep)
 	}
 
 	db, err := sql.Open("sqlite", env.dbPath)
@@ -96,6 +102,9 @@ func TestAudit(t *testing.T) {
 	if len(rep.Findings) != 2 {
 		t.Errorf("findings %v, want exactly the two missing batches", rep.Findings)
 	}
+	if cli, code := auditCLI(t); code != 1 || len(cli.Findings) != 2 {
+		t.Errorf("provenant audit: exit %d, findings %v; want exit 1 and the two findings", code, cli.Findings)
+	}
 	// The grace period spares the young PROVEN batch, not the forged one.
 	rep, err = audit.Run(f.ctx, f.st, f.authority, audit.Config{Grace: time.Hour})
 	if err != nil || len(rep.Findings) != 1 || rep.Findings[0].BatchID != claimed.ID {
@@ -105,4 +114,25 @@ func TestAudit(t *testing.T) {
 	if res, err := f.anchorer(t, f.operator).AnchorOnce(f.ctx); err != nil || res.Anchored != 1 {
 		t.Errorf("AnchorOnce = %+v, %v", res, err)
 	}
+}
+
+// auditCLI runs `provenant audit --json` on the shared store and network.
+func auditCLI(t *testing.T) (audit.Report, int) {
+	t.Helper()
+	cmd := exec.Command(env.binary, "audit", "--json", "--store", "sqlite://"+env.dbPath, "--store-key", env.keyFile,
+		"--store-key-create=false", "--ledger", env.profiles["Authority"], "--log-level", "error")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	var rep audit.Report
+	if err := json.Unmarshal(out, &rep); err != nil {
+		t.Fatalf("provenant audit --json printed %q (stderr %q): %v", out, stderr.String(), err)
+	}
+	return rep, code
 }

@@ -3,6 +3,7 @@ package networktest_test
 import (
 	"bytes"
 	"context"
+	"encoding/hex"
 	"fmt"
 	"log/slog"
 	"os"
@@ -36,6 +37,9 @@ var env struct {
 	authority ledger.Config
 	dbPath    string // the SQLite file of the store
 	storeKey  []byte // the store's sealing key
+	keyFile   string // the same key, hex, in a file
+	binary    string // the provenant command, built by TestMain
+	profiles  map[string]string
 }
 
 func TestMain(m *testing.M) {
@@ -62,6 +66,13 @@ func TestMain(m *testing.M) {
 			fmt.Fprintln(os.Stderr, "build the chaincode server:", err)
 			return 1
 		}
+		env.binary = filepath.Join(tmp, "provenant")
+		build = exec.Command("go", "build", "-o", env.binary, "./cmd/provenant")
+		build.Dir, build.Stdout, build.Stderr = root, os.Stderr, os.Stderr
+		if err := build.Run(); err != nil {
+			fmt.Fprintln(os.Stderr, "build the provenant command:", err)
+			return 1
+		}
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 		defer cancel()
 		n, err := fabricnet.Start(ctx, fabricnet.Config{
@@ -84,6 +95,15 @@ func TestMain(m *testing.M) {
 		env.authority = services.NetworkProfile(n, "Authority")
 		env.dbPath = filepath.Join(tmp, "provenant.db")
 		env.storeKey = store.GenerateKey()
+		env.keyFile = filepath.Join(tmp, "store.key")
+		if err := os.WriteFile(env.keyFile, []byte(hex.EncodeToString(env.storeKey)), 0o600); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		if env.profiles, err = services.WriteNetworkProfiles(n); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
 		return m.Run()
 	}())
 }
