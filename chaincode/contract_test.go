@@ -91,12 +91,15 @@ func TestNotInitialized(t *testing.T) {
 			return err
 		},
 		"GetVerifyingKey": func(ctx ctxI) error { _, err := n.cc.GetVerifyingKey(ctx, circuitID, f.main.version); return err },
-		"PublishRoot":     func(ctx ctxI) error { _, err := n.cc.PublishRoot(ctx, "suppliers", field.Hex(supplierRoot)); return err },
-		"GetRoots":        func(ctx ctxI) error { _, err := n.cc.GetRoots(ctx, "origins"); return err },
-		"AnchorBatch":     func(ctx ctxI) error { _, err := n.cc.AnchorBatch(ctx, req); return err },
-		"GetAnchor":       func(ctx ctxI) error { _, err := n.cc.GetAnchor(ctx, "batch-001"); return err },
-		"ListAnchors":     func(ctx ctxI) error { _, err := n.cc.ListAnchors(ctx, "10", ""); return err },
-		"VerifyAnchor":    func(ctx ctxI) error { _, err := n.cc.VerifyAnchor(ctx, "batch-001"); return err },
+		"PublishRoot": func(ctx ctxI) error {
+			_, err := n.cc.PublishRoot(ctx, "suppliers", field.Hex(supplierRoot))
+			return err
+		},
+		"GetRoots":     func(ctx ctxI) error { _, err := n.cc.GetRoots(ctx, "origins"); return err },
+		"AnchorBatch":  func(ctx ctxI) error { _, err := n.cc.AnchorBatch(ctx, req); return err },
+		"GetAnchor":    func(ctx ctxI) error { _, err := n.cc.GetAnchor(ctx, "batch-001"); return err },
+		"ListAnchors":  func(ctx ctxI) error { _, err := n.cc.ListAnchors(ctx, "10", ""); return err },
+		"VerifyAnchor": func(ctx ctxI) error { _, err := n.cc.VerifyAnchor(ctx, "batch-001"); return err },
 	}
 	for _, name := range slices.Sorted(maps.Keys(fns)) {
 		t.Run(name, func(t *testing.T) {
