@@ -43,6 +43,7 @@ unit: postgres tools fabric
 fuzz:
 	$(GO) test ./epcis -run '^$$' -fuzz '^FuzzHashID$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./epcis -run '^$$' -fuzz '^FuzzParseValidate$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./chaincode -run '^$$' -fuzz '^FuzzAnchorBatch$$' -fuzztime $(FUZZTIME)
 
 test: vet unit fuzz
 
