@@ -80,5 +80,18 @@
 // keeps equal payloads of different events from having equal digests.
 //
 // A store opened without a Sealer reads events with a nil Private and refuses inserts
-// (ErrNoSealer), so services that serve only public data need not hold the key.
+// (ErrNoSealer), so services that serve only public data need not hold the key. They read
+// events with GetEventsPublic and ListEventsByProductPublic, which do not even read the
+// sealed payloads, so that no key, wrong key or damaged payload changes what they serve.
+//
+// # Batched reads
+//
+// GetBatches, GetAnchors, GetBatchMembersByEvent and GetEventsPublic read the rows of many
+// keys at once, so that a service resolving a list of items (an API loading the batch of
+// each event of a page) asks the database once per list rather than once per item. They
+// return a map keyed by the keys asked for that exist: unknown keys are simply missing,
+// repeated keys are read once, and no keys is an empty map, returned without a database
+// round trip. Keys are checked by ValidateIDs before the database is touched. The
+// implementation in sqlstore reads up to 500 keys per query, so that thousands of keys
+// take a few queries, not thousands.
 package store

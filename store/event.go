@@ -49,7 +49,8 @@ type Event struct {
 	// Claims is the canonical public-claims JSON, stored in clear.
 	Claims []byte
 	// Private is the private payload (JSON). It is stored only sealed, and is nil on reads
-	// from a store opened without a Sealer.
+	// from a store opened without a Sealer and on the public reads (GetEventsPublic,
+	// ListEventsByProductPublic).
 	Private []byte
 	// Status is where the event stands. On insert it may be empty (RECEIVED), RECEIVED or
 	// REJECTED.

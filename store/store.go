@@ -65,9 +65,24 @@ type EventStore interface {
 	InsertEventGroups(ctx context.Context, groups [][]Event) ([]error, error)
 	// GetEvent returns the event with id, its private payload opened, or ErrNotFound.
 	GetEvent(ctx context.Context, id string) (Event, error)
+	// GetEventsPublic returns the events with ids, keyed by ID, as GetEvent returns them
+	// but without their private payloads: the sealed payload is not even read, so Private
+	// is nil, a payload that would not open (ErrWrongKey, ErrCorruptPayload) fails
+	// nothing, and a store opened without a Sealer serves the call. Unknown IDs are left
+	// out of the map, and a repeated ID is read once. No IDs is an empty map, returned
+	// without touching the database. An ID that fails ValidateIDs is ErrInvalid.
+	GetEventsPublic(ctx context.Context, ids []string) (map[string]Event, error)
 	// ListEventsByProduct returns up to limit events that concern product, ordered by
-	// event time then ID, starting after the cursor.
+	// event time then ID, starting after the cursor. It reads the sealed private payloads
+	// and, when the store has a Sealer, opens them: a payload that fails to open
+	// (ErrWrongKey, ErrCorruptPayload, naming the event) fails the call. A store without a
+	// Sealer returns the events with a nil Private. Services that serve only public data
+	// use ListEventsByProductPublic, which never reads the payloads.
 	ListEventsByProduct(ctx context.Context, product string, after Cursor, limit int) ([]Event, error)
+	// ListEventsByProductPublic is ListEventsByProduct without the private payloads: the
+	// same events in the same order, with a nil Private, the sealed payloads not even
+	// read, so that a payload that would not open fails nothing.
+	ListEventsByProductPublic(ctx context.Context, product string, after Cursor, limit int) ([]Event, error)
 	// ListEventsByStatus returns up to limit events with status, ordered by event time then
 	// ID, starting after the cursor.
 	ListEventsByStatus(ctx context.Context, status Status, after Cursor, limit int) ([]Event, error)
@@ -140,6 +155,11 @@ type BatchStore interface {
 	CreateBatch(ctx context.Context, owner string, b Batch, members []BatchMember) error
 	// GetBatch returns the batch with id, or ErrNotFound.
 	GetBatch(ctx context.Context, id string) (Batch, error)
+	// GetBatches returns the batches with ids, keyed by ID, as GetBatch returns them.
+	// Unknown IDs are left out of the map, and a repeated ID is read once. No IDs is an
+	// empty map, returned without touching the database. An ID that fails ValidateIDs is
+	// ErrInvalid.
+	GetBatches(ctx context.Context, ids []string) (map[string]Batch, error)
 	// ListBatchesByStatus returns up to limit batches with status, oldest first.
 	ListBatchesByStatus(ctx context.Context, status Status, limit int) ([]Batch, error)
 	// ListBatchMembers returns the members of the batch, ordered by index, or ErrNotFound
@@ -148,6 +168,13 @@ type BatchStore interface {
 	// GetBatchMember returns the event's membership in the batch it is currently proven
 	// in, or ErrNotFound when the event is unknown or in no batch.
 	GetBatchMember(ctx context.Context, eventID string) (BatchMember, error)
+	// GetBatchMembersByEvent returns, keyed by event ID, the membership GetBatchMember
+	// returns of each of the events that is currently proven in a batch (BatchID set).
+	// Unknown events, and events in no batch (never proven, rejected, or returned to
+	// RECEIVED by RejectBatch), are left out of the map, and a repeated ID is read once. No
+	// IDs is an empty map, returned without touching the database. An ID that fails
+	// ValidateIDs is ErrInvalid.
+	GetBatchMembersByEvent(ctx context.Context, eventIDs []string) (map[string]BatchMember, error)
 	// RejectBatch marks a PROVEN batch REJECTED with reason and returns its events to
 	// RECEIVED, out of any batch, so that they are proven again. Rejecting a rejected batch
 	// is a no-op; an anchored batch is a *TransitionError.
@@ -160,6 +187,11 @@ type BatchStore interface {
 	RecordAnchor(ctx context.Context, a Anchor) (recorded bool, err error)
 	// GetAnchor returns the anchor of the batch, or ErrNotFound.
 	GetAnchor(ctx context.Context, batchID string) (Anchor, error)
+	// GetAnchors returns the anchors of the batches, keyed by batch ID, as GetAnchor
+	// returns them. Unknown and unanchored batches are left out of the map, and a repeated
+	// ID is read once. No IDs is an empty map, returned without touching the database. An
+	// ID that fails ValidateIDs is ErrInvalid.
+	GetAnchors(ctx context.Context, batchIDs []string) (map[string]Anchor, error)
 }
 
 // RegistryStore keeps the history of registry snapshots.

@@ -148,3 +148,29 @@ func TestValidate(t *testing.T) {
 		}
 	}
 }
+
+func TestValidateIDs(t *testing.T) {
+	for _, ids := range [][]string{nil, {}, {"e1"}, {"e1", "e1", strings.Repeat("x", store.MaxKeyLength)}} {
+		if err := store.ValidateIDs("event ID", ids); err != nil {
+			t.Errorf("ValidateIDs(%q) = %v, want nil", ids, err)
+		}
+	}
+	tests := []struct {
+		name string
+		ids  []string
+		says string // the error contains this
+	}{
+		{"empty", []string{"e1", ""}, "event ID 1 is empty"},
+		{"too long", []string{strings.Repeat("x", store.MaxKeyLength+1)}, "event ID 0 is 1025 bytes"},
+		{"not UTF-8", []string{"e1", "e2", "e\xff"}, "event ID 2 is not valid UTF-8"},
+		{"NUL", []string{"e\x00"}, "event ID 0 contains a NUL byte"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			err := store.ValidateIDs("event ID", tc.ids)
+			if !errors.Is(err, store.ErrInvalid) || !strings.Contains(fmt.Sprint(err), tc.says) {
+				t.Errorf("ValidateIDs = %v, want ErrInvalid saying %q", err, tc.says)
+			}
+		})
+	}
+}

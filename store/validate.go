@@ -2,6 +2,7 @@ package store
 
 import (
 	"encoding/hex"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -92,6 +93,20 @@ func ValidateOwner(owner string) error { return checkKey("claim owner", owner) }
 func ValidateLease(lease time.Duration) error {
 	if lease < time.Millisecond {
 		return invalidf("claim lease %v is shorter than a millisecond", lease)
+	}
+	return nil
+}
+
+// ValidateIDs reports, as an error wrapping ErrInvalid, why ids cannot be looked up by the
+// batched reads (GetBatches, GetAnchors, GetBatchMembersByEvent, GetEventsPublic): each
+// must be a non-empty key of at most MaxKeyLength bytes of UTF-8 text without NUL bytes,
+// as every stored ID is. field names the IDs in the error ("event ID"), with the index of
+// the first one refused.
+func ValidateIDs(field string, ids []string) error {
+	for i, id := range ids {
+		if err := checkKey(field+" "+strconv.Itoa(i), id); err != nil {
+			return err
+		}
 	}
 	return nil
 }

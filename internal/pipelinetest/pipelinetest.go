@@ -82,16 +82,24 @@ func Certify(tb testing.TB, ctx context.Context, st store.Store) {
 }
 
 // Event returns one signed EPCIS event as a Kafka message: an origin event
-// at Facility when origin is set (a region), else a shipping event.
+// at Facility when origin is set (a region), else a shipping event. The
+// event concerns product serial (an SGTIN) at second serial of the day.
 func Event(tb testing.TB, k *supplier.Key, serial int, origin string) kafka.Message {
+	tb.Helper()
+	return EventFor(tb, k, fmt.Sprintf("urn:epc:id:sgtin:4012345.011111.%d", serial), serial, origin)
+}
+
+// EventFor is Event for a given product (an EPC URI), at second second of
+// the day.
+func EventFor(tb testing.TB, k *supplier.Key, product string, second int, origin string) kafka.Message {
 	tb.Helper()
 	extra := `"action": "OBSERVE", "bizStep": "shipping", "readPoint": {"id": "urn:epc:id:sgln:4012345.00002.0"}`
 	if origin != "" {
 		extra = fmt.Sprintf(`"action": "ADD", "bizStep": "commissioning", "bizLocation": {"id": %q}, "ilmd": {"cbvmda:countryOfOrigin": %q}`, Facility, origin)
 	}
 	doc := fmt.Sprintf(`{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"],
-  "type": "ObjectEvent", "eventTime": "2026-06-01T10:%02d:%02d.000Z", "eventTimeZoneOffset": "+00:00",
-  "epcList": ["urn:epc:id:sgtin:4012345.011111.%d"], %s}`, serial/60%60, serial%60, serial, extra)
+  "type": "ObjectEvent", "eventTime": "2026-06-01T%02d:%02d:%02d.000Z", "eventTimeZoneOffset": "+00:00",
+  "epcList": [%q], %s}`, second/3600%24, second/60%60, second%60, product, extra)
 	msg, err := k.SignMessage("event.json", []byte(doc), nil)
 	if err != nil {
 		tb.Fatal(err)

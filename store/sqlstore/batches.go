@@ -212,6 +212,19 @@ func (s *Store) GetBatch(ctx context.Context, id string) (store.Batch, error) {
 	return b, nil
 }
 
+// GetBatches returns the batches with ids that exist, keyed by ID.
+func (s *Store) GetBatches(ctx context.Context, ids []string) (map[string]store.Batch, error) {
+	if err := store.ValidateIDs("batch ID", ids); err != nil {
+		return nil, fmt.Errorf("get %d batches: %w", len(ids), err)
+	}
+	batches, err := getByIDs(ctx, s, `SELECT `+batchColumns+` FROM batches WHERE id IN (`, ids,
+		scanBatch, func(b *store.Batch) string { return b.ID })
+	if err != nil {
+		return nil, fmt.Errorf("get %d batches: %w", len(ids), err)
+	}
+	return batches, nil
+}
+
 // ListBatchesByStatus returns up to limit batches with status, oldest first.
 func (s *Store) ListBatchesByStatus(ctx context.Context, status store.Status, limit int) ([]store.Batch, error) {
 	if !status.Valid() {
@@ -270,6 +283,21 @@ func (s *Store) GetBatchMember(ctx context.Context, eventID string) (store.Batch
 		return store.BatchMember{}, fmt.Errorf("get batch member %q: %w", eventID, notFound(err))
 	}
 	return m, nil
+}
+
+// GetBatchMembersByEvent returns the membership of each of the events that is currently
+// proven in a batch, keyed by event ID.
+func (s *Store) GetBatchMembersByEvent(ctx context.Context, eventIDs []string) (map[string]store.BatchMember, error) {
+	if err := store.ValidateIDs("event ID", eventIDs); err != nil {
+		return nil, fmt.Errorf("get batch members of %d events: %w", len(eventIDs), err)
+	}
+	members, err := getByIDs(ctx, s, `SELECT `+memberColumns+` FROM events e
+		JOIN batch_members m ON m.batch_id = e.batch_id AND m.event_id = e.id WHERE e.id IN (`, eventIDs,
+		scanMember, func(m *store.BatchMember) string { return m.EventID })
+	if err != nil {
+		return nil, fmt.Errorf("get batch members of %d events: %w", len(eventIDs), err)
+	}
+	return members, nil
 }
 
 // lockBatch reads the batch's root and status in tx, locking the row on PostgreSQL.
@@ -385,4 +413,17 @@ func (s *Store) GetAnchor(ctx context.Context, batchID string) (store.Anchor, er
 		return store.Anchor{}, fmt.Errorf("get anchor of batch %q: %w", batchID, notFound(err))
 	}
 	return a, nil
+}
+
+// GetAnchors returns the anchors of the batches that are anchored, keyed by batch ID.
+func (s *Store) GetAnchors(ctx context.Context, batchIDs []string) (map[string]store.Anchor, error) {
+	if err := store.ValidateIDs("batch ID", batchIDs); err != nil {
+		return nil, fmt.Errorf("get anchors of %d batches: %w", len(batchIDs), err)
+	}
+	anchors, err := getByIDs(ctx, s, `SELECT `+anchorColumns+` FROM anchors WHERE batch_id IN (`, batchIDs,
+		scanAnchor, func(a *store.Anchor) string { return a.BatchID })
+	if err != nil {
+		return nil, fmt.Errorf("get anchors of %d batches: %w", len(batchIDs), err)
+	}
+	return anchors, nil
 }

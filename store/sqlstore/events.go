@@ -19,6 +19,13 @@ const eventColumns = `e.id, e.hash_id, e.type, e.action, e.biz_step, e.dispositi
 	e.reject_reason, e.batch_id, e.received_at, e.updated_at, e.kafka_topic, e.kafka_partition,
 	e.kafka_offset`
 
+// publicEventColumns are the columns scanPublicEvent reads: eventColumns without the
+// sealed private payload, which public reads never fetch.
+const publicEventColumns = `e.id, e.hash_id, e.type, e.action, e.biz_step, e.disposition, e.event_time,
+	e.products, e.origin_region, e.prev_event_id, e.supplier, e.claims, e.status,
+	e.reject_reason, e.batch_id, e.received_at, e.updated_at, e.kafka_topic, e.kafka_partition,
+	e.kafka_offset`
+
 // insertEventsPrefix starts a multi-row INSERT into events; eventParams placeholders per
 // event follow.
 const insertEventsPrefix = `INSERT INTO events (id, hash_id, type, action, biz_step, disposition,
@@ -35,6 +42,12 @@ const (
 	productsPerStatement = 3000
 	idsPerStatement      = 5000
 )
+
+// idsPerRead is how many keys one query of the batched reads (GetBatches, GetAnchors,
+// GetBatchMembersByEvent, GetEventsPublic) looks up. Far below the parameter limits, it
+// keeps each query and its result (whole rows: proofs, claims) modest, while thousands of
+// keys still take only a few queries.
+const idsPerRead = 500
 
 // preparedEvent is an event validated, sealed and encoded, ready to insert. Preparing
 // happens before the transaction, so a retried transaction does not redo it.
@@ -282,24 +295,10 @@ type rowScanner interface{ Scan(dest ...any) error }
 
 // scanEvent reads the eventColumns of one row and opens its private payload.
 func (s *Store) scanEvent(row rowScanner) (store.Event, error) {
-	var (
-		e                 store.Event
-		sealed            []byte
-		status            string
-		batchID, topic    sql.NullString
-		partition, offset sql.NullInt64
-	)
-	err := row.Scan(&e.ID, &e.HashID, &e.Type, &e.Action, &e.BizStep, &e.Disposition,
-		timeCol{&e.EventTime}, stringsCol{&e.Products}, &e.OriginRegion, &e.PrevEventID, &e.Supplier,
-		&e.Claims, &sealed, &status, &e.RejectReason, &batchID, timeCol{&e.ReceivedAt},
-		timeCol{&e.UpdatedAt}, &topic, &partition, &offset)
+	var sealed []byte
+	e, err := scanEventColumns(row, &sealed)
 	if err != nil {
 		return store.Event{}, err
-	}
-	e.Status = store.Status(status)
-	e.BatchID = batchID.String
-	if topic.Valid {
-		e.Topic, e.Partition, e.Offset = topic.String, int(partition.Int64), offset.Int64
 	}
 	if s.sealer != nil {
 		if e.Private, err = s.sealer.Open(e.ID, sealed); err != nil {
@@ -309,8 +308,40 @@ func (s *Store) scanEvent(row rowScanner) (store.Event, error) {
 	return e, nil
 }
 
-// queryEvents runs a query selecting eventColumns and scans every row.
-func (s *Store) queryEvents(ctx context.Context, query string, args ...any) ([]store.Event, error) {
+// scanPublicEvent reads the publicEventColumns of one row; Private stays nil.
+func scanPublicEvent(row rowScanner) (store.Event, error) { return scanEventColumns(row, nil) }
+
+// scanEventColumns reads the eventColumns of one row, the sealed payload into sealed, or
+// the publicEventColumns when sealed is nil.
+func scanEventColumns(row rowScanner, sealed *[]byte) (store.Event, error) {
+	var (
+		e                 store.Event
+		status            string
+		batchID, topic    sql.NullString
+		partition, offset sql.NullInt64
+	)
+	dest := make([]any, 0, 21)
+	dest = append(dest, &e.ID, &e.HashID, &e.Type, &e.Action, &e.BizStep, &e.Disposition,
+		timeCol{&e.EventTime}, stringsCol{&e.Products}, &e.OriginRegion, &e.PrevEventID, &e.Supplier,
+		&e.Claims)
+	if sealed != nil {
+		dest = append(dest, sealed)
+	}
+	dest = append(dest, &status, &e.RejectReason, &batchID, timeCol{&e.ReceivedAt},
+		timeCol{&e.UpdatedAt}, &topic, &partition, &offset)
+	if err := row.Scan(dest...); err != nil {
+		return store.Event{}, err
+	}
+	e.Status = store.Status(status)
+	e.BatchID = batchID.String
+	if topic.Valid {
+		e.Topic, e.Partition, e.Offset = topic.String, int(partition.Int64), offset.Int64
+	}
+	return e, nil
+}
+
+// queryEvents runs a query selecting the columns scan reads and scans every row.
+func (s *Store) queryEvents(ctx context.Context, scan func(rowScanner) (store.Event, error), query string, args ...any) ([]store.Event, error) {
 	rows, err := s.r.QueryContext(ctx, s.q(query), args...)
 	if err != nil {
 		return nil, err
@@ -318,7 +349,7 @@ func (s *Store) queryEvents(ctx context.Context, query string, args ...any) ([]s
 	defer rows.Close()
 	var out []store.Event
 	for rows.Next() {
-		e, err := s.scanEvent(rows)
+		e, err := scan(rows)
 		if err != nil {
 			return nil, err
 		}
@@ -336,13 +367,41 @@ func (s *Store) GetEvent(ctx context.Context, id string) (store.Event, error) {
 	return e, nil
 }
 
+// GetEventsPublic returns the events with ids that exist, keyed by ID, without reading
+// their sealed private payloads.
+func (s *Store) GetEventsPublic(ctx context.Context, ids []string) (map[string]store.Event, error) {
+	if err := store.ValidateIDs("event ID", ids); err != nil {
+		return nil, fmt.Errorf("get %d events: %w", len(ids), err)
+	}
+	events, err := getByIDs(ctx, s, `SELECT `+publicEventColumns+` FROM events e WHERE e.id IN (`, ids,
+		scanPublicEvent, func(e *store.Event) string { return e.ID })
+	if err != nil {
+		return nil, fmt.Errorf("get %d events: %w", len(ids), err)
+	}
+	return events, nil
+}
+
 // ListEventsByProduct returns up to limit events concerning product, ordered by event time
-// then ID, after the cursor.
+// then ID, after the cursor, with their private payloads opened when the store has a
+// Sealer.
 func (s *Store) ListEventsByProduct(ctx context.Context, product string, after store.Cursor, limit int) ([]store.Event, error) {
+	return s.listEventsByProduct(ctx, eventColumns, s.scanEvent, product, after, limit)
+}
+
+// ListEventsByProductPublic is ListEventsByProduct without reading the sealed private
+// payloads.
+func (s *Store) ListEventsByProductPublic(ctx context.Context, product string, after store.Cursor, limit int) ([]store.Event, error) {
+	return s.listEventsByProduct(ctx, publicEventColumns, scanPublicEvent, product, after, limit)
+}
+
+// listEventsByProduct lists the events of product, selecting columns and reading each row
+// with scan.
+func (s *Store) listEventsByProduct(ctx context.Context, columns string, scan func(rowScanner) (store.Event, error),
+	product string, after store.Cursor, limit int) ([]store.Event, error) {
 	if err := after.Validate(); err != nil {
 		return nil, fmt.Errorf("list events of product %q: %w", product, err)
 	}
-	query := `SELECT ` + eventColumns + ` FROM event_products p JOIN events e ON e.id = p.event_id
+	query := `SELECT ` + columns + ` FROM event_products p JOIN events e ON e.id = p.event_id
 		WHERE p.product = ?`
 	args := []any{product}
 	if !after.IsZero() {
@@ -350,7 +409,7 @@ func (s *Store) ListEventsByProduct(ctx context.Context, product string, after s
 		args = append(args, s.dialect.timeArg(after.EventTime), after.ID)
 	}
 	query += ` ORDER BY p.event_time, p.event_id LIMIT ?`
-	events, err := s.queryEvents(ctx, query, append(args, clampLimit(limit))...)
+	events, err := s.queryEvents(ctx, scan, query, append(args, clampLimit(limit))...)
 	if err != nil {
 		return nil, fmt.Errorf("list events of product %q: %w", product, err)
 	}
@@ -373,7 +432,7 @@ func (s *Store) ListEventsByStatus(ctx context.Context, status store.Status, aft
 		args = append(args, s.dialect.timeArg(after.EventTime), after.ID)
 	}
 	query += ` ORDER BY e.event_time, e.id LIMIT ?`
-	events, err := s.queryEvents(ctx, query, append(args, clampLimit(limit))...)
+	events, err := s.queryEvents(ctx, s.scanEvent, query, append(args, clampLimit(limit))...)
 	if err != nil {
 		return nil, fmt.Errorf("list %s events: %w", status, err)
 	}

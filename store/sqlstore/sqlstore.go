@@ -220,6 +220,39 @@ func rowsAffected(res sql.Result) (int64, error) {
 	return n, nil
 }
 
+// getByIDs runs query once per chunk of idsPerRead of ids, without repeats, and returns
+// the rows read with scan, keyed by key. query selects the columns scan reads and ends in
+// "IN (": each chunk's placeholders and the closing parenthesis are appended. No IDs is an
+// empty map, without a query.
+func getByIDs[T any](ctx context.Context, s *Store, query string, ids []string,
+	scan func(rowScanner) (T, error), key func(*T) string) (map[string]T, error) {
+	unique := uniqueStrings(ids) // sorted, without repeats
+	out := make(map[string]T, len(unique))
+	err := chunks(unique, idsPerRead, func(chunk []string) error {
+		args := make([]any, len(chunk))
+		for i, id := range chunk {
+			args[i] = id
+		}
+		rows, err := s.r.QueryContext(ctx, s.q(query+placeholders(len(chunk))+`)`), args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			v, err := scan(rows)
+			if err != nil {
+				return err
+			}
+			out[key(&v)] = v
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // notFound wraps store.ErrNotFound, and passes other errors through, for a single-row
 // query.
 func notFound(err error) error {

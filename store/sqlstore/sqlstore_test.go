@@ -117,6 +117,27 @@ func TestClaimsConformance(t *testing.T) {
 	}
 }
 
+func TestPublicReadsConformance(t *testing.T) {
+	for _, b := range backends() {
+		t.Run(b.name, func(t *testing.T) {
+			storetest.RunPublicReads(t, func(t *testing.T) storetest.Opener {
+				url := b.newURL(t)
+				return func(sealer *store.Sealer) (store.Store, error) {
+					var opts []sqlstore.Option
+					if sealer != nil {
+						opts = append(opts, sqlstore.WithSealer(sealer))
+					}
+					s, err := sqlstore.Open(t.Context(), url, opts...)
+					if err != nil {
+						return nil, err
+					}
+					return s, nil
+				}
+			})
+		})
+	}
+}
+
 func TestMigrationsRerunIsNoOp(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, url string) {
 		ctx := t.Context()

@@ -18,7 +18,8 @@ import (
 	"github.com/provenant/provenant/store"
 )
 
-// Run runs the conformance suite, but for claims (RunClaims). open is called once per
+// Run runs the conformance suite, but for claims (RunClaims) and for stores opened without
+// a Sealer (RunPublicReads). open is called once per
 // subtest, possibly from parallel subtests, and must return a new, empty store opened with
 // a Sealer; Run closes it when the subtest ends.
 func Run(t *testing.T, open func(t *testing.T) store.Store) {
@@ -50,6 +51,14 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ConcurrentOverlappingBatches", testConcurrentOverlappingBatches},
 		{"RecordAnchor", testRecordAnchor},
 		{"RejectBatch", testRejectBatch},
+		{"GetBatches", testGetBatches},
+		{"GetAnchors", testGetAnchors},
+		{"GetBatchMembersByEvent", testGetBatchMembersByEvent},
+		{"GetEventsPublic", testGetEventsPublic},
+		{"ListEventsByProductPublic", testListEventsByProductPublic},
+		{"BatchedReadsManyIDs", testBatchedReadsManyIDs},
+		{"BatchedReadsNoIDs", testBatchedReadsNoIDs},
+		{"BatchedReadsInvalid", testBatchedReadsInvalid},
 		{"RegistrySnapshots", testRegistrySnapshots},
 		{"CanceledContext", testCanceledContext},
 	}
