@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -102,7 +103,7 @@ func (s *Store) openSQLite(ctx context.Context, path string, cfg config) error {
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxIdleTime(0)
 	w.SetConnMaxLifetime(0)
-	if err := w.PingContext(ctx); err != nil {
+	if err := pingSQLite(ctx, w, cfg.busyTimeout); err != nil {
 		w.Close()
 		return fmt.Errorf("open SQLite %s: %w", path, err)
 	}
@@ -116,6 +117,25 @@ func (s *Store) openSQLite(ctx context.Context, path string, cfg config) error {
 	s.w, s.r = w, r
 	s.log.Debug("opened SQLite store", "path", path)
 	return nil
+}
+
+// pingSQLite opens the first connection, which switches a new database to
+// WAL. SQLite answers SQLITE_BUSY at once, without the busy handler, when
+// another process switches the same new file at the same moment: retry
+// that for up to the busy timeout.
+func pingSQLite(ctx context.Context, db *sql.DB, busyTimeout time.Duration) error {
+	deadline := time.Now().Add(busyTimeout)
+	for pause := 5 * time.Millisecond; ; pause = min(2*pause, 200*time.Millisecond) {
+		err := db.PingContext(ctx)
+		if err == nil || !strings.Contains(err.Error(), "SQLITE_BUSY") && !strings.Contains(err.Error(), "database is locked") || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(pause):
+		}
+	}
 }
 
 func (s *Store) openPostgres(ctx context.Context, t target, cfg config) error {
