@@ -84,3 +84,13 @@ func loadStoreKey(log *slog.Logger, cfg StoreConfig) ([]byte, error) {
 	}
 	return key, nil
 }
+
+// OpenPublicStore opens the store without its encryption key: private
+// payloads cannot be read through it, by construction. The API uses it.
+func OpenPublicStore(ctx context.Context, log *slog.Logger, url string) (*sqlstore.Store, error) {
+	st, err := sqlstore.Open(ctx, url, sqlstore.WithLogger(log))
+	if err != nil {
+		return nil, fmt.Errorf("open store: %w", err)
+	}
+	return st, nil
+}

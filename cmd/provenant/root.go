@@ -46,6 +46,7 @@ given on the command line wins over the environment.`,
 		newAnchorCmd(&logs),
 		newAuditCmd(&logs),
 		newNetworkCmd(&logs),
+		newAPICmd(&logs),
 		newSetupCmd(&logs, circuitRegistry()),
 		newVerifyCmd(&logs),
 	)
