@@ -114,6 +114,15 @@ func (a *API) buildSchema() (gql.Schema, error) {
 			"REJECTED": {Value: string(store.StatusRejected)},
 		},
 	})
+	batchStatusEnum := gql.NewEnum(gql.EnumConfig{
+		Name:        "BatchStatus",
+		Description: "Where a batch stands: proven, anchored on the ledger, or rejected by it.",
+		Values: gql.EnumValueConfigMap{
+			"PROVEN":   {Value: string(store.StatusProven)},
+			"ANCHORED": {Value: string(store.StatusAnchored)},
+			"REJECTED": {Value: string(store.StatusRejected)},
+		},
+	})
 	kindEnum := gql.NewEnum(gql.EnumConfig{
 		Name: "RegistryKind",
 		Values: gql.EnumValueConfigMap{
@@ -225,7 +234,7 @@ func (a *API) buildSchema() (gql.Schema, error) {
 				"publicInputs":   strList(func(s any) []string { return bt(s).PublicInputs }),
 				"circuit":        str(func(s any) string { return bt(s).Circuit }),
 				"circuitVersion": str(func(s any) string { return bt(s).CircuitVersion }),
-				"status":         str(func(s any) string { return string(bt(s).Status) }),
+				"status":         &gql.Field{Type: gql.NewNonNull(batchStatusEnum), Resolve: func(p gql.ResolveParams) (any, error) { return string(bt(p.Source).Status), nil }},
 				"createdAt":      str(func(s any) string { return rfc3339(bt(s).CreatedAt) }),
 				"anchor": &gql.Field{Type: anchorType, Resolve: func(p gql.ResolveParams) (any, error) {
 					return a.resolveAnchor(p.Context, bt(p.Source).ID)

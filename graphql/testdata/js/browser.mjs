@@ -157,20 +157,29 @@ try {
     await page.locator('.graphiql-execute-button').first().click();
 
     // The result pane is Monaco too: it draws spaces as U+00A0 and only
-    // the lines in view, so read what it shows and, failing that, its
-    // model, which is what it shows when scrolled.
+    // the lines in view, so read what it shows and, when that doesn't
+    // have it a second after its model does (the text is out of view),
+    // the model, which is what it shows when scrolled.
     const handle = await page.waitForFunction(
       (want) => {
         const pane = document.querySelector('.graphiql-response .result-window, .result-window');
         const shown = pane ? (pane.innerText || '').replace(/\u00a0/g, ' ') : '';
         if (shown.includes(want)) return 'pane';
         const model = globalThis.__MONACO?.editor.getModels().find((m) => m.uri.path.endsWith('response.json'));
-        if (model && model.getValue().includes(want)) return 'model';
+        if (model && model.getValue().includes(want)) {
+          globalThis.__inModelSince ??= Date.now();
+          if (Date.now() - globalThis.__inModelSince > 1000) return 'model';
+        }
         return false;
       },
       expected,
       { polling: 100 },
-    );
+    ).catch(async (err) => {
+      const shown = await page
+        .evaluate(() => globalThis.__MONACO?.editor.getModels().find((m) => m.uri.path.endsWith('response.json'))?.getValue() ?? '(no result pane)')
+        .catch(() => '(page gone)');
+      throw new Error(`the result pane did not show ${JSON.stringify(expected)} within ${timeout} ms (${err.message.split('\n')[0]}); it holds:\n${shown}`);
+    });
     const where = await handle.jsonValue();
     const result = await page.evaluate(() => {
       const model = globalThis.__MONACO?.editor.getModels().find((m) => m.uri.path.endsWith('response.json'));
@@ -184,6 +193,12 @@ try {
     if (cspViolations.length > 0) throw new Error(`the page broke its Content-Security-Policy`);
     console.log(`browser: OK: ${JSON.stringify(expected)} in the result ${where === 'pane' ? 'pane' : 'model (not in view)'} after ${Date.now() - started} ms; ${requests.length} requests, all local; screenshot ${screenshot}`);
     console.log(`browser: result: ${result.replace(/\s+/g, ' ').slice(0, 500)}`);
+    for (const [title, list] of [
+      ['console errors', consoleErrors],
+      ['page errors', pageErrors],
+    ]) {
+      if (list.length > 0) console.log(`browser: (not failing) ${title}:\n  ${list.join('\n  ')}`);
+    }
   } catch (err) {
     failure = err;
     try {
