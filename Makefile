@@ -28,6 +28,12 @@ postgres:
 tools:
 	./scripts/ensure-tools.sh
 
+# The GraphiQL page that graphql/graphiql embeds, rebuilt from
+# graphql/graphiql/src with npm and esbuild; commit what it writes.
+.PHONY: graphiql
+graphiql:
+	./scripts/build-graphiql.sh
+
 # Hyperledger Fabric v3.1.1 binaries (peer, orderer, configtxgen, cryptogen,
 # osnadmin) in .fabric/bin for ledger/fabricnet; skipped when present.
 fabric:

@@ -15,7 +15,8 @@ type cost struct {
 	introspection bool
 }
 
-// measure walks the operation's selections, expanding fragments: depth is
+// measure walks the operation's selections, expanding fragments (the
+// introspection fields __schema and __type are only noted): depth is
 // the deepest field nesting; complexity counts fields, the fields under a
 // paginated field counting once per item it may return (its first
 // argument, or the default page size); aliases counts aliased fields.
@@ -42,7 +43,11 @@ func measure(doc *ast.Document, op *ast.OperationDefinition, vars map[string]any
 					name = s.Name.Value
 				}
 				if name == "__schema" || name == "__type" {
+					// Introspection is allowed or not as a whole; its
+					// answer is bounded by the schema, not by the query.
 					c.introspection = true
+					total++
+					continue
 				}
 				if s.Alias != nil && s.Alias.Value != "" && s.Alias.Value != name {
 					c.aliases++

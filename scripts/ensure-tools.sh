@@ -22,3 +22,7 @@ fi
 echo "tools: kcat and node present"
 
 "$(dirname "$0")/ensure-snarkjs.sh"
+# Chromium from Debian's packages, and playwright-core and graphql from npm,
+# for the GraphQL tests that drive GraphiQL in a browser and check the API
+# from JavaScript (graphql/testdata/js).
+"$(dirname "$0")/ensure-browser.sh"

@@ -223,34 +223,44 @@ func TestETag(t *testing.T) {
 }
 
 func TestGzip(t *testing.T) {
-	want := readAsset(t, "graphiql.js")
-	res := get(t, http.MethodGet, Prefix+"graphiql.js", http.Header{"Accept-Encoding": {"br;q=1, gzip;q=0.8"}})
-	if got := res.Header.Get("Content-Encoding"); got != "gzip" {
-		t.Fatalf("Content-Encoding = %q, want gzip", got)
+	for _, name := range []string{"graphiql.css", "editor.worker.js", "index.html"} {
+		want := readAsset(t, name)
+		res := get(t, http.MethodGet, Prefix+name, http.Header{"Accept-Encoding": {"br;q=1, gzip;q=0.8"}})
+		if got := res.Header.Get("Content-Encoding"); got != "gzip" {
+			t.Fatalf("%s: Content-Encoding = %q, want gzip", name, got)
+		}
+		if !strings.Contains(strings.Join(res.Header.Values("Vary"), ","), "Accept-Encoding") {
+			t.Errorf("%s: Vary = %q, want Accept-Encoding in it", name, res.Header.Values("Vary"))
+		}
+		if etag := res.Header.Get("ETag"); !strings.HasSuffix(etag, `-gzip"`) {
+			t.Errorf("%s: ETag of the gzip variant = %q", name, etag)
+		}
+		compressed := body(t, res)
+		zr, err := gzip.NewReader(bytes.NewReader(compressed))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := io.ReadAll(zr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("%s: gunzipped body differs", name)
+		}
+		t.Logf("%s: %d bytes, %d gzipped", name, len(want), len(compressed))
 	}
-	if !strings.Contains(strings.Join(res.Header.Values("Vary"), ","), "Accept-Encoding") {
-		t.Errorf("Vary = %q, want Accept-Encoding in it", res.Header.Values("Vary"))
-	}
-	if etag := res.Header.Get("ETag"); !strings.HasSuffix(etag, `-gzip"`) {
-		t.Errorf("ETag of the gzip variant = %q", etag)
-	}
-	compressed := body(t, res)
-	zr, err := gzip.NewReader(bytes.NewReader(compressed))
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := io.ReadAll(zr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Error("gunzipped body differs from graphiql.js")
-	}
-	t.Logf("graphiql.js: %d bytes, %d gzipped", len(want), len(compressed))
 
-	res = get(t, http.MethodGet, Prefix+"graphiql.js", http.Header{"Accept-Encoding": {"gzip;q=0"}})
+	res := get(t, http.MethodGet, Prefix+"graphiql.css", http.Header{"Accept-Encoding": {"gzip;q=0"}})
 	if res.Header.Get("Content-Encoding") != "" {
 		t.Error("gzip;q=0 still got gzip")
+	}
+	fonts, _ := fs.Glob(embedded, "assets/fonts/*.woff2")
+	if len(fonts) == 0 {
+		t.Fatal("no woff2 fonts embedded")
+	}
+	res = get(t, http.MethodGet, Prefix+strings.TrimPrefix(fonts[0], "assets/"), http.Header{"Accept-Encoding": {"gzip"}})
+	if res.Header.Get("Content-Encoding") != "" {
+		t.Error("a woff2 font, compressed already, got gzip")
 	}
 }
 
@@ -273,34 +283,66 @@ var inertHosts = map[string]string{
 	"commonmark.org":        "graphql-js's description of the description field in introspection",
 }
 
-var urlPattern = regexp.MustCompile(`(?i)https?://[^\s"'` + "`" + `()<>\\{}$]*`)
+// loadingContext matches the end of the text before a "//" that would
+// load what follows it: import("//…"), importScripts, new Worker, fetch,
+// src= or src:, url( and @import, with or without a scheme.
+var loadingContext = regexp.MustCompile(`(?i)(?:import\s*\(|importscripts\s*\(|new\s+worker\s*\(|fetch\s*\(|\bsrc\s*[:=]|url\s*\(|@import)\s*["'` + "`" + `]?\s*(?:https?:)?$`)
+
+// urls finds, in one pass over text, every http:// or https:// URL (as far
+// as a character that can't be in one in source text) and every "//" that
+// follows a loading context, as the text around it.
+func urls(text string) (found, loading []string) {
+	for i := 0; ; {
+		j := strings.Index(text[i:], "//")
+		if j < 0 {
+			return found, loading
+		}
+		at := i + j
+		i = at + 2
+		before := text[max(0, at-40):at]
+		if loadingContext.MatchString(before) {
+			loading = append(loading, text[max(0, at-40):min(len(text), at+60)])
+		}
+		scheme := ""
+		for _, s := range []string{"https:", "http:"} {
+			if at >= len(s) && strings.EqualFold(text[at-len(s):at], s) {
+				scheme = s
+				break
+			}
+		}
+		if scheme == "" {
+			continue
+		}
+		end := i
+		for end < len(text) && !strings.ContainsRune(" \t\r\n\"'`()<>\\{}$", rune(text[end])) {
+			end++
+		}
+		found = append(found, text[at-len(scheme):end])
+	}
+}
 
 // TestNoExternalURLs scans every embedded text file for URLs: the page and
 // its stylesheet may hold none (every reference is a path on the page's own
 // origin, or data:), and the JavaScript only those on inertHosts, never
 // where it would load them (import, importScripts, Worker, fetch, src,
-// url()).
+// url(), @import).
 func TestNoExternalURLs(t *testing.T) {
-	loading := regexp.MustCompile(`(?i)(?:import\s*\(|importScripts\s*\(|new\s+Worker\s*\(|fetch\s*\(|\bsrc\s*[:=]|url\s*\(|@import)\s*["'` + "`" + `]?\s*(?:https?:)?//`)
 	for _, name := range embeddedFiles(t) {
 		switch path.Ext(name) {
 		case ".woff2", ".woff", ".ttf":
 			continue // fonts: binary, loaded as fonts, never as documents
 		}
-		text := string(readAsset(t, name))
-		if m := loading.FindString(text); m != "" {
-			t.Errorf("%s loads from another origin: %q", name, m)
+		found, loading := urls(string(readAsset(t, name)))
+		for _, l := range loading {
+			t.Errorf("%s loads from another origin: %q", name, l)
 		}
 		if path.Ext(name) == ".html" || path.Ext(name) == ".css" {
-			if m := urlPattern.FindString(text); m != "" {
-				t.Errorf("%s names a URL: %s", name, m)
-			}
-			if m := regexp.MustCompile(`(?:href|src)="//|url\(\s*["']?//`).FindString(text); m != "" {
-				t.Errorf("%s has a protocol-relative URL: %s", name, m)
+			for _, u := range found {
+				t.Errorf("%s names a URL: %s", name, u)
 			}
 			continue
 		}
-		for _, raw := range urlPattern.FindAllString(text, -1) {
+		for _, raw := range found {
 			u, err := url.Parse(raw)
 			if err != nil || u.Host == "" {
 				continue // "http://" alone, as code builds URLs with it
@@ -308,6 +350,29 @@ func TestNoExternalURLs(t *testing.T) {
 			if _, ok := inertHosts[u.Hostname()]; !ok {
 				t.Errorf("%s names %s, a host not on inertHosts", name, raw)
 			}
+		}
+	}
+}
+
+func TestURLScan(t *testing.T) {
+	for _, tc := range []struct {
+		text           string
+		found, loading int
+	}{
+		{`import("https://esm.sh/x")`, 1, 1},
+		{`importScripts("//cdn.example/y.js")`, 0, 1},
+		{`new Worker("https://cdn.example/w.js")`, 1, 1},
+		{`a{background:url(https://fonts.googleapis.com/x)}`, 1, 1},
+		{`@import "https://fonts.googleapis.com/css";`, 1, 1},
+		{`{src:"https://unpkg.com/x"}`, 1, 1},
+		{`<script src="//cdn.example/x.js">`, 0, 1},
+		{`createElementNS("http://www.w3.org/2000/svg","svg")`, 1, 0},
+		{`<script src="/graphiql/graphiql.js">`, 0, 0},
+		{`fetch("/graphql"); e.src=t; x=a//b` + "\n", 0, 0},
+	} {
+		found, loading := urls(tc.text)
+		if len(found) != tc.found || len(loading) != tc.loading {
+			t.Errorf("urls(%q) = %q, %q; want %d URLs, %d loading", tc.text, found, loading, tc.found, tc.loading)
 		}
 	}
 }

@@ -32,7 +32,7 @@ import (
 
 // startAPI serves the GraphQL API on the shared store, opened without its
 // key as the api service opens it, and the ledger as the Authority.
-func startAPI(t *testing.T, f *fixture, limits graphql.Limits) string {
+func startAPI(t testing.TB, f *fixture, limits graphql.Limits) string {
 	t.Helper()
 	st, err := sqlstore.Open(f.ctx, "sqlite://"+env.dbPath)
 	if err != nil {
@@ -456,3 +456,76 @@ var _ = ledger.ErrNotFound
 var _ = exec.Command
 var _ = filepath.Join
 var _ = fabricnet.ErrNoBinaries
+
+// TestIndependentClients: the npm graphql package validates and runs the
+// documented examples against the live schema, and GraphiQL, served offline
+// from the binary, runs a query in headless Chromium.
+func TestIndependentClients(t *testing.T) {
+	f := newFixture(t)
+	root, err := fabricnet.ModuleRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, need := range []string{".tools/node_modules/graphql", ".tools/node_modules/playwright-core"} {
+		if _, err := os.Stat(filepath.Join(root, need)); err != nil {
+			t.Fatalf("%s is missing: run `make tools` (scripts/ensure-tools.sh)", need)
+		}
+	}
+	if _, err := exec.LookPath("node"); err != nil {
+		t.Fatal("node is not on PATH: run `make tools` (scripts/ensure-tools.sh)")
+	}
+	endpoint := startAPI(t, f, graphql.Limits{})
+	b := f.prove(t)
+	if res, err := f.anchorer(t, f.operator).AnchorOnce(f.ctx); err != nil || res.Anchored != 1 {
+		t.Fatalf("AnchorOnce = %+v, %v", res, err)
+	}
+	ev := members(t, f, b.ID)[0].EventID
+	_, data := gqlPost(t, endpoint, `query($id: ID!) { event(id: $id) { id epcs } }`, map[string]any{"id": ev})
+	product := get(data, "event", "epcs").([]any)[0].(string)
+
+	dir := t.TempDir()
+	examples, err := os.ReadFile(filepath.Join(root, "docs", "graphql", "examples.graphql"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "examples.graphql"), examples, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	vars, _ := json.Marshal(map[string]any{
+		"ProductProvenance": map[string]any{"product": product},
+		"EventProof":        map[string]any{"event": ev},
+		"VerifyEvent":       map[string]any{"event": ev},
+		"Batch":             map[string]any{"batch": b.ID},
+		"Node":              map[string]any{"id": get(data, "event", "id")},
+	})
+	if err := os.WriteFile(filepath.Join(dir, "examples.json"), vars, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	node := func(t *testing.T, args ...string) {
+		t.Helper()
+		cmd := exec.CommandContext(f.ctx, "node", args...)
+		cmd.Dir = root
+		out, err := cmd.CombinedOutput()
+		t.Logf("node %s:\n%s", args[0], out)
+		if err != nil {
+			t.Fatalf("node %s: %v", args[0], err)
+		}
+	}
+	t.Run("npm graphql client", func(t *testing.T) {
+		node(t, "graphql/testdata/js/client.mjs", endpoint, filepath.Join(dir, "examples.graphql"))
+	})
+	t.Run("GraphiQL in Chromium", func(t *testing.T) {
+		artifacts := filepath.Join(root, ".artifacts")
+		if err := os.MkdirAll(artifacts, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		shot := filepath.Join(artifacts, "graphiql.png")
+		os.Remove(shot)
+		query := fmt.Sprintf(`{ batch(id: %q) { root anchor { txID } } }`, b.ID)
+		node(t, "graphql/testdata/js/browser.mjs", endpoint, shot, query, b.Root)
+		if st, err := os.Stat(shot); err != nil || st.Size() == 0 {
+			t.Fatalf("no screenshot at %s: %v", shot, err)
+		}
+		t.Logf("screenshot: %s", shot)
+	})
+}

@@ -127,7 +127,9 @@ const sections = [];
 for (const name of [...packages.keys()].sort()) {
   const dir = packages.get(name);
   const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
-  const files = readdirSync(dir).filter((f) => /^(licen[cs]e|copying)(\.|$)/i.test(f)).sort();
+  const files = readdirSync(dir)
+    .filter((f) => /^(licen[cs]e|copying|third-?party-?notices)(\.|$)/i.test(f))
+    .sort();
   const text = files.map((f) => readFileSync(join(dir, f), 'utf8').trim()).join('\n\n');
   sections.push(`==== ${name}@${pkg.version} (${pkg.license || 'see package'})\n\n${text || '(no licence file in the package)'}\n`);
 }
@@ -138,7 +140,12 @@ writeFileSync(
     `Do not edit: run the script again.\n\n` +
     sections.join('\n') +
     '\n' +
-    legal.join('\n'),
+    legal.join('\n') +
+    '\n' +
+    `==== Fonts in assets/fonts\n\n` +
+    `Taken out of graphiql's style.css, where they are inline: Roboto and Fira Code\n` +
+    `(from @graphiql/react) and the codicon icon font (from monaco-editor). Each is\n` +
+    `under its own project's font licence; see those projects.\n`,
 );
 rmSync(tmp, { recursive: true, force: true });
 

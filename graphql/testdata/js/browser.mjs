@@ -1,5 +1,6 @@
 // Drives the GraphiQL page in headless Chromium, as a person would: opens
-// it, replaces the query in the editor, runs it and waits for the result.
+// it, replaces the query in the editor (select all, paste), clicks the run
+// button and waits for the result.
 //
 //	node browser.mjs <page URL> <screenshot.png> <query> <expected substring>
 //
@@ -139,19 +140,23 @@ try {
     await editor.waitFor({ state: 'visible' });
     await page.waitForFunction(() => globalThis.__MONACO && globalThis.__MONACO.editor.getEditors().length > 0);
 
-    // Replace the query as a person would: select everything and type
-    // over it. insertText types the text in one go, so Monaco's
-    // auto-closing brackets and suggestions don't change it.
+    // Replace the query as a person would: select everything and paste
+    // over it. A paste puts the text in as it is; typing it would have
+    // Monaco close brackets and indent lines on its own.
     await editor.click();
     await page.keyboard.press('ControlOrMeta+A');
     await page.keyboard.press('Delete');
-    await page.keyboard.insertText(query);
+    await page.evaluate((text) => {
+      const data = new DataTransfer();
+      data.setData('text/plain', text);
+      document.activeElement.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+    }, query);
     const typed = await page.evaluate(() => {
       const model = globalThis.__MONACO.editor.getModels().find((m) => m.uri.path.endsWith('operation.graphql'));
       return model ? model.getValue() : null;
     });
     if (typed !== query) {
-      throw new Error(`the editor holds ${JSON.stringify(typed)} after typing, not the query ${JSON.stringify(query)}`);
+      throw new Error(`the editor holds ${JSON.stringify(typed)} after pasting, not the query ${JSON.stringify(query)}`);
     }
 
     await page.locator('.graphiql-execute-button').first().click();
