@@ -109,6 +109,8 @@ type API struct {
 	keys map[[2]string]groth16.VerifyingKey // pinned keys: immutable on the ledger
 	// published caches roots seen published; publication is permanent.
 	published map[string]bool
+	// verified remembers proofs that verified (by key, proof and inputs).
+	verified map[string]bool
 }
 
 // New builds the API.
@@ -123,7 +125,7 @@ func New(cfg Config) (*API, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	a := &API{cfg: cfg, log: cfg.Logger, keys: map[[2]string]groth16.VerifyingKey{}, published: map[string]bool{}}
+	a := &API{cfg: cfg, log: cfg.Logger, keys: map[[2]string]groth16.VerifyingKey{}, published: map[string]bool{}, verified: map[string]bool{}}
 	a.rate = newRateLimiter(cfg.Limits.RatePerSecond, cfg.Limits.Burst, cfg.Now)
 	s, err := a.buildSchema()
 	if err != nil {
