@@ -7,12 +7,14 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/provenant/provenant/circuits/batch"
+	"github.com/provenant/provenant/ledger/fabricnet"
 	"github.com/provenant/provenant/services"
 	"github.com/provenant/provenant/store"
 	"github.com/provenant/provenant/supplier"
@@ -48,8 +50,9 @@ func freeAddr(t *testing.T) string {
 }
 
 // TestDevPipeline runs the development system, registers a supplier in its
-// store while it runs, pushes a signed event, and waits until it is proven;
-// a second start on the same data resumes with the event still there.
+// store while it runs, pushes a signed event, and waits until it is
+// anchored; a second start on the same data resumes with the event still
+// there.
 func TestDevPipeline(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the whole pipeline with a Groth16 setup: skipped with -short")
@@ -57,12 +60,29 @@ func TestDevPipeline(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	dir := t.TempDir()
+	root, err := fabricnet.ModuleRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(root, ".fabric", "bin", "peer")); err != nil {
+		t.Skip("Fabric binaries missing in <module root>/.fabric/bin: run `make fabric` to build them")
+	}
+	cc := filepath.Join(t.TempDir(), "provenant-chaincode")
+	build := exec.CommandContext(ctx, "go", "build", "-o", cc, "./chaincode/cmd/provenant-chaincode")
+	build.Dir = root
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("build the chaincode server: %v\n%s", err, out)
+	}
 	cfg := services.DevConfig{
-		DataDir:    dir,
-		BrokerAddr: freeAddr(t),
-		AdminAddr:  freeAddr(t),
-		Circuit:    batch.ID(1),
-		Out:        &syncBuffer{},
+		DataDir:      dir,
+		BrokerAddr:   freeAddr(t),
+		AdminAddr:    freeAddr(t),
+		APIAddr:      freeAddr(t),
+		Circuit:      batch.ID(1),
+		MaxWait:      100 * time.Millisecond,
+		BatchTimeout: 50 * time.Millisecond,
+		Chaincode:    []string{cc},
+		Out:          &syncBuffer{},
 	}
 	logs := &syncBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, nil))
@@ -147,10 +167,12 @@ func TestDevPipeline(t *testing.T) {
 		case <-time.After(200 * time.Millisecond):
 		}
 	}
-	waitStatus(store.StatusProven)
+	// The supplier was registered while dev ran: dev published the new
+	// supplier root as the Authority, so the batch is anchored.
+	waitStatus(store.StatusAnchored)
 
-	// Stop and start again on the same data: the event is still proven and
-	// the dev keys are reused, not made again.
+	// Stop and start again on the same data: the event is still anchored,
+	// the ledger and the dev keys are reused, not made again.
 	stop()
 	if err := <-done; err != nil {
 		t.Fatalf("dev stopped with %v", err)
@@ -173,7 +195,7 @@ func TestDevPipeline(t *testing.T) {
 		case <-time.After(100 * time.Millisecond):
 		}
 	}
-	waitStatus(store.StatusProven)
+	waitStatus(store.StatusAnchored)
 	keysAfter, _ := filepath.Glob(filepath.Join(dir, "keys", batch.ID(1), "*"))
 	if len(keysBefore) != 1 || len(keysAfter) != 1 || keysBefore[0] != keysAfter[0] {
 		t.Errorf("dev keys %v before the restart, %v after: want the same single key pair", keysBefore, keysAfter)

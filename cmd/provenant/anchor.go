@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -59,7 +60,7 @@ Serves /metrics, /healthz and /readyz on --admin-addr.`,
 
 func newAuditCmd(logs *logFlags) *cobra.Command {
 	var sf storeFlags
-	var profile string
+	var profile, dataDir string
 	var asJSON bool
 	var cfg audit.Config
 	cmd := &cobra.Command{
@@ -78,6 +79,11 @@ anything was found, 2 when the audit could not be completed.`,
 			log, err := logs.logger(cmd)
 			if err != nil {
 				return err
+			}
+			if dataDir != "" { // the dev system's store and ledger
+				dev := services.DevConfig{DataDir: dataDir}
+				sf.url, sf.keyFile, sf.createKey = dev.StoreURL(), dev.StoreKeyFile(), false
+				profile = filepath.Join(dev.FabricDir(), "authority.json")
 			}
 			lc, err := services.DialLedger(log, profile)
 			if err != nil {
@@ -121,6 +127,7 @@ anything was found, 2 when the audit could not be completed.`,
 	addStoreFlags(cmd, &sf)
 	cmd.Flags().StringVar(&profile, "ledger", defaultAuthorityProfile, "ledger connection profile (JSON; see docs/ledger.md)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the report as JSON")
+	cmd.Flags().StringVar(&dataDir, "data", "", "audit the dev system in this folder (sets --store, --store-key and --ledger)")
 	cmd.Flags().DurationVar(&cfg.Grace, "grace", 0, "leave PROVEN batches younger than this out of the not-anchored check")
 	return cmd
 }

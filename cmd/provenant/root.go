@@ -47,6 +47,7 @@ given on the command line wins over the environment.`,
 		newAuditCmd(&logs),
 		newNetworkCmd(&logs),
 		newAPICmd(&logs),
+		newChaincodeCmd(),
 		newSetupCmd(&logs, circuitRegistry()),
 		newVerifyCmd(&logs),
 	)

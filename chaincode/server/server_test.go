@@ -1,4 +1,4 @@
-package main
+package server
 
 import (
 	"bytes"
@@ -124,17 +124,17 @@ func TestLoadConfig(t *testing.T) {
 
 func TestRunUsage(t *testing.T) {
 	var out, errOut bytes.Buffer
-	if code := run(context.Background(), []string{"--help"}, env(nil), &out, &errOut); code != 0 || !strings.Contains(out.String(), envAddress) {
+	if code := Run(context.Background(), []string{"--help"}, env(nil), &out, &errOut); code != 0 || !strings.Contains(out.String(), envAddress) {
 		t.Errorf("--help: exit %d, stdout %q", code, out.String())
 	}
-	if code := run(context.Background(), []string{"serve"}, env(nil), &out, &errOut); code != 2 {
+	if code := Run(context.Background(), []string{"serve"}, env(nil), &out, &errOut); code != 2 {
 		t.Errorf("an argument: exit %d", code)
 	}
-	if code := run(context.Background(), []string{"--port=1"}, env(nil), &out, &errOut); code != 2 {
+	if code := Run(context.Background(), []string{"--port=1"}, env(nil), &out, &errOut); code != 2 {
 		t.Errorf("an unknown flag: exit %d", code)
 	}
 	errOut.Reset()
-	if code := run(context.Background(), nil, env(nil), &out, &errOut); code != 1 || !strings.Contains(errOut.String(), "bad configuration") {
+	if code := Run(context.Background(), nil, env(nil), &out, &errOut); code != 1 || !strings.Contains(errOut.String(), "bad configuration") {
 		t.Errorf("no configuration: exit %d, stderr %q", code, errOut.String())
 	}
 }
@@ -167,7 +167,7 @@ func TestRunServes(t *testing.T) {
 			defer cancel()
 			var stderr bytes.Buffer
 			done := make(chan int, 1)
-			go func() { done <- run(ctx, nil, env(vars), &bytes.Buffer{}, &stderr) }()
+			go func() { done <- Run(ctx, nil, env(vars), &bytes.Buffer{}, &stderr) }()
 
 			deadline := time.Now().Add(10 * time.Second)
 			for {
@@ -215,7 +215,7 @@ func TestRunAddressInUse(t *testing.T) {
 	defer l.Close()
 	var stderr bytes.Buffer
 	vars := map[string]string{envID: "x", envAddress: l.Addr().String()}
-	if code := run(context.Background(), nil, env(vars), &bytes.Buffer{}, &stderr); code != 1 || !strings.Contains(stderr.String(), "address already in use") {
+	if code := Run(context.Background(), nil, env(vars), &bytes.Buffer{}, &stderr); code != 1 || !strings.Contains(stderr.String(), "address already in use") {
 		t.Errorf("exit %d, stderr %s", code, stderr.String())
 	}
 }
