@@ -96,6 +96,8 @@ type Config struct {
 	Logger *slog.Logger
 	// Now is the clock (default time.Now).
 	Now func() time.Time
+	// Metrics receives request counts and latencies (default: unregistered).
+	Metrics *Metrics
 }
 
 // API is the GraphQL API: a schema and its resolvers, and an HTTP handler.
@@ -124,6 +126,9 @@ func New(cfg Config) (*API, error) {
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.Metrics == nil {
+		cfg.Metrics = NewMetrics(nil)
 	}
 	a := &API{cfg: cfg, log: cfg.Logger, keys: map[[2]string]groth16.VerifyingKey{}, published: map[string]bool{}, verified: map[string]bool{}}
 	a.rate = newRateLimiter(cfg.Limits.RatePerSecond, cfg.Limits.Burst, cfg.Now)

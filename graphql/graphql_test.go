@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/provenant/provenant/chaincode"
 	"github.com/provenant/provenant/circuits/batch"
 	"github.com/provenant/provenant/graphql"
@@ -628,5 +630,34 @@ func TestRateLimit(t *testing.T) {
 	mu.Unlock()
 	if status, _ := post(t, srv, `{ __typename }`, nil); status != 200 {
 		t.Errorf("a second later: %d", status)
+	}
+}
+
+func TestMetrics(t *testing.T) {
+	w := newWorld(t)
+	reg := prometheus.NewRegistry()
+	m := graphql.NewMetrics(reg)
+	srv := w.server(t, func(c *graphql.Config) { c.Metrics = m })
+	post(t, srv, `{ __typename }`, nil)
+	post(t, srv, `{ nope }`, nil)
+	families, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]float64{}
+	for _, f := range families {
+		for _, m := range f.GetMetric() {
+			outcome := m.GetLabel()[0].GetValue()
+			switch f.GetName() {
+			case "provenant_api_requests_total":
+				got["requests "+outcome] = m.GetCounter().GetValue()
+			case "provenant_api_request_seconds":
+				got["observed "+outcome] = float64(m.GetHistogram().GetSampleCount())
+			}
+		}
+	}
+	want := map[string]float64{"requests ok": 1, "observed ok": 1, "requests " + graphql.CodeValidationFailed: 1, "observed " + graphql.CodeValidationFailed: 1}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("metrics %v, want %v", got, want)
 	}
 }

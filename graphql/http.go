@@ -48,7 +48,11 @@ func (a *API) Handler() http.Handler {
 	return mux
 }
 
+// startKey holds a request's arrival time in its context.
+type startKey struct{}
+
 func (a *API) serveGraphQL(w http.ResponseWriter, r *http.Request) {
+	r = r.WithContext(context.WithValue(r.Context(), startKey{}, time.Now()))
 	if r.Method == http.MethodGet && graphiql.WantsHTML(r) {
 		if !a.cfg.Introspection {
 			http.Error(w, "GraphiQL needs introspection, which this server has turned off", http.StatusNotFound)
@@ -174,6 +178,17 @@ func withCode(code string, errs []gqlerrors.FormattedError) response {
 // accepts it (with the spec's status codes), else as application/json
 // with 200 for every executed request.
 func (a *API) write(w http.ResponseWriter, r *http.Request, status int, resp response) {
+	outcome := "ok"
+	if len(resp.Errors) > 0 {
+		outcome, _ = resp.Errors[0].Extensions["code"].(string)
+	}
+	a.cfg.Metrics.Requests.WithLabelValues(outcome).Inc()
+	if start, ok := r.Context().Value(startKey{}).(time.Time); ok {
+		a.cfg.Metrics.Seconds.WithLabelValues(outcome).Observe(time.Since(start).Seconds())
+	}
+	if outcome != "ok" {
+		a.log.Info("graphql request failed", "code", outcome, "status", status, "message", resp.Errors[0].Message)
+	}
 	ct := "application/json"
 	if strings.Contains(r.Header.Get("Accept"), "application/graphql-response+json") {
 		ct = "application/graphql-response+json"

@@ -23,6 +23,8 @@ type APIConfig struct {
 	Limits        graphql.Limits
 	Introspection bool
 	AdminAddr     string
+
+	metrics *graphql.Metrics
 }
 
 // RunAPI runs the API service until ctx is done.
@@ -41,6 +43,7 @@ func RunAPI(ctx context.Context, log *slog.Logger, cfg APIConfig) error {
 	if err != nil {
 		return err
 	}
+	cfg.metrics = graphql.NewMetrics(admin.Registry)
 	srv, ln, err := ListenAPI(ctx, log, st, lc, cfg)
 	if err != nil {
 		return err
@@ -53,7 +56,7 @@ func RunAPI(ctx context.Context, log *slog.Logger, cfg APIConfig) error {
 
 // ListenAPI builds the API on a store and a ledger and listens on cfg.Addr.
 func ListenAPI(ctx context.Context, log *slog.Logger, st graphql.Store, lc graphql.Ledger, cfg APIConfig) (*http.Server, net.Listener, error) {
-	api, err := graphql.New(graphql.Config{Store: st, Ledger: lc, Limits: cfg.Limits, Introspection: cfg.Introspection, Logger: log.With("service", "api")})
+	api, err := graphql.New(graphql.Config{Store: st, Ledger: lc, Limits: cfg.Limits, Introspection: cfg.Introspection, Logger: log.With("service", "api"), Metrics: cfg.metrics})
 	if err != nil {
 		return nil, nil, err
 	}

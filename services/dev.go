@@ -166,7 +166,7 @@ func RunDev(ctx context.Context, log *slog.Logger, cfg DevConfig) error {
 		return err
 	}
 	defer public.Close()
-	srv, apiLn, err := ListenAPI(ctx, log, public, authority, APIConfig{Addr: cfg.APIAddr, Introspection: true, Limits: graphql.Limits{}})
+	srv, apiLn, err := ListenAPI(ctx, log, public, authority, APIConfig{Addr: cfg.APIAddr, Introspection: true, Limits: graphql.Limits{}, metrics: graphql.NewMetrics(admin.Registry)})
 	if err != nil {
 		return err
 	}
