@@ -34,6 +34,17 @@ tools:
 graphiql:
 	./scripts/build-graphiql.sh
 
+# The GPU-capable provenant (-tags icicle) and the bundle for the GPU machine,
+# .gpu-build/bundle (docs/gpu.md): ICICLE's host libraries with cmake (about
+# 15 minutes on 2 cores the first time), the binary, the bundle, a check that
+# it starts. Not part of `make test`. GPU_STEP=test runs go vet and the
+# -tags icicle tests against the libraries; libs, binary, bundle, check run
+# one step.
+.PHONY: gpu
+GPU_STEP ?= all
+gpu:
+	./scripts/build-gpu.sh $(GPU_STEP)
+
 # Hyperledger Fabric v3.1.1 binaries (peer, orderer, configtxgen, cryptogen,
 # osnadmin) in .fabric/bin for ledger/fabricnet; skipped when present.
 fabric:
@@ -43,7 +54,7 @@ vet:
 	$(GO) vet ./...
 
 unit: postgres tools fabric
-	PROVENANT_CONFORMANCE_DIR=$(CONFORMANCE) $(GO) test -race -count=1 ./...
+	PROVENANT_CONFORMANCE_DIR=$(CONFORMANCE) $(GO) test -race -count=1 -timeout 30m ./...
 
 # A short run of every fuzz target; run longer with FUZZTIME=10m make fuzz.
 fuzz:

@@ -153,7 +153,7 @@ func RunDev(ctx context.Context, log *slog.Logger, cfg DevConfig) error {
 	if err != nil {
 		return err
 	}
-	p, err := newProver(st, keys, prover.Config{MaxWait: cfg.MaxWait}, log, admin)
+	p, err := newProver(st, keys, prover.Config{MaxWait: cfg.MaxWait, Lease: 20 * time.Second}, log, admin)
 	if err != nil {
 		return err
 	}

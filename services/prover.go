@@ -7,6 +7,7 @@ import (
 	"log/slog"
 
 	"github.com/provenant/provenant/circuits/batch"
+	"github.com/provenant/provenant/gpu"
 	"github.com/provenant/provenant/prover"
 	"github.com/provenant/provenant/prover/setup"
 )
@@ -21,7 +22,9 @@ type ProverConfig struct {
 	// KeyHash picks a key pair; the newest for the circuit when empty.
 	KeyHash string
 	// DevSetup makes INSECURE dev keys when the key store has none.
-	DevSetup  bool
+	DevSetup bool
+	// GPU chooses the proving backend (see gpu.Select); off when empty.
+	GPU       gpu.Mode
 	Prover    prover.Config
 	AdminAddr string
 }
@@ -84,7 +87,18 @@ func RunProver(ctx context.Context, log *slog.Logger, cfg ProverConfig) error {
 	if err != nil {
 		return err
 	}
-	p, err := newProver(st, keys, cfg.Prover, log, admin)
+	mode := cfg.GPU
+	if mode == "" {
+		mode = gpu.ModeOff
+	}
+	backend, err := gpu.Select(ctx, mode, log.With("service", "prover"), gpu.WithMetrics(admin.Registry))
+	if err != nil {
+		return err
+	}
+	if c, ok := backend.(interface{ Close() error }); ok {
+		defer c.Close()
+	}
+	p, err := newProverOn(backend, st, keys, cfg.Prover, log, admin)
 	if err != nil {
 		return err
 	}
@@ -92,8 +106,13 @@ func RunProver(ctx context.Context, log *slog.Logger, cfg ProverConfig) error {
 	return runGroup(ctx, p.Run, func(ctx context.Context) error { return admin.Serve(ctx, log) })
 }
 
-// newProver builds the proving stage as every process runs it: the CPU
-// backend, logging as service=prover, its metrics on the admin endpoint.
+// newProver builds the proving stage on the CPU backend.
 func newProver(st prover.Store, keys prover.Keys, cfg prover.Config, log *slog.Logger, admin *Admin) (*prover.Prover, error) {
-	return prover.New(st, keys, prover.CPU(), cfg, prover.WithLogger(log.With("service", "prover")), prover.WithMetrics(prover.NewMetrics(admin.Registry)))
+	return newProverOn(prover.CPU(), st, keys, cfg, log, admin)
+}
+
+// newProverOn builds the proving stage as every process runs it, on
+// backend: logging as service=prover, its metrics on the admin endpoint.
+func newProverOn(backend prover.Backend, st prover.Store, keys prover.Keys, cfg prover.Config, log *slog.Logger, admin *Admin) (*prover.Prover, error) {
+	return prover.New(st, keys, backend, cfg, prover.WithLogger(log.With("service", "prover")), prover.WithMetrics(prover.NewMetrics(admin.Registry)))
 }

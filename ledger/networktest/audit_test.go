@@ -79,7 +79,7 @@ func TestAudit(t *testing.T) {
 	if err := db.QueryRowContext(f.ctx, `SELECT merkle_path FROM batch_members WHERE batch_id = ? AND idx = 0`, b.ID).Scan(&path); err != nil {
 		t.Fatal(err)
 	}
-	exec(`UPDATE batch_members SET merkle_path = ? WHERE batch_id = ? AND idx = 0`, strings.Replace(path, "0", "1", 1), b.ID)
+	exec(`UPDATE batch_members SET merkle_path = ? WHERE batch_id = ? AND idx = 0`, alterHex(path), b.ID)
 	if got := findings(runAudit(t, f), audit.CheckStoreAltered, b.ID); len(got) != 1 || !strings.Contains(got[0].Detail, "not included") {
 		t.Errorf("altered Merkle path: findings %v", got)
 	}
@@ -135,4 +135,16 @@ func auditCLI(t *testing.T) (audit.Report, int) {
 		t.Fatalf("provenant audit --json printed %q (stderr %q): %v", out, stderr.String(), err)
 	}
 	return rep, code
+}
+
+// alterHex changes the first hex digit after a quote in s.
+func alterHex(s string) string {
+	i := strings.Index(s, `"`) + 1
+	b := []byte(s)
+	if b[i] == '0' {
+		b[i] = '1'
+	} else {
+		b[i] = '0'
+	}
+	return string(b)
 }

@@ -1,0 +1,71 @@
+package gpu
+
+import (
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/provenant/provenant/prover"
+)
+
+// Option configures New and Select.
+type Option func(*config)
+
+type config struct {
+	deviceID   int
+	backendDir string // "" means $ICICLE_BACKEND_INSTALL_DIR, else /opt/icicle/lib/backend
+	pinKeys    bool
+	selfTest   bool
+	probe      Probe
+	open       func(Device) (prover.Backend, error)
+	reg        prometheus.Registerer
+}
+
+func newConfig(opts []Option) config {
+	c := config{pinKeys: true, selfTest: true}
+	for _, o := range opts {
+		o(&c)
+	}
+	if c.probe == nil {
+		c.probe = func() (Device, error) { return detect(c) }
+	}
+	if c.open == nil {
+		c.open = func(d Device) (prover.Backend, error) {
+			b, err := newBackend(d, c)
+			if err != nil {
+				return nil, err
+			}
+			return b, nil
+		}
+	}
+	return c
+}
+
+// WithDeviceID proves on the CUDA device with this ordinal (default 0).
+func WithDeviceID(id int) Option { return func(c *config) { c.deviceID = id } }
+
+// WithBackendDir loads ICICLE's CUDA backend libraries from dir, a folder
+// whose path contains /backend/ (default: $ICICLE_BACKEND_INSTALL_DIR, else
+// /opt/icicle/lib/backend).
+func WithBackendDir(dir string) Option { return func(c *config) { c.backendDir = dir } }
+
+// WithPinnedKeys sets whether a proving key's vectors stay in device memory
+// between proofs (default true: a long-lived prover proves with one key,
+// and copying it for every batch costs more than the memory it holds).
+// Without it only the key's precomputed domain stays on the device.
+func WithPinnedKeys(pin bool) Option { return func(c *config) { c.pinKeys = pin } }
+
+// WithSelfTest sets whether Select proves a tiny circuit on the GPU and
+// verifies it on the CPU before it chooses the GPU (default true).
+func WithSelfTest(on bool) Option { return func(c *config) { c.selfTest = on } }
+
+// WithProbe replaces the device detection that Select uses, for tests.
+func WithProbe(p Probe) Option { return func(c *config) { c.probe = p } }
+
+// WithOpen replaces how Select opens the GPU backend on a probed device,
+// for tests.
+func WithOpen(open func(Device) (prover.Backend, error)) Option {
+	return func(c *config) { c.open = open }
+}
+
+// WithMetrics makes Select register the provenant_prover_backend_info
+// gauge with reg.
+func WithMetrics(reg prometheus.Registerer) Option { return func(c *config) { c.reg = reg } }
