@@ -243,7 +243,8 @@ func TestEndToEnd(t *testing.T) {
 			push(100+i, "", "", i%3 == 0)
 		}
 	}
-	raw(`{"type": "ObjectEvent",`)
+	raw(`{"type": "ObjectEvent",`, kafka.Header{Key: "provenant-supplier", Value: []byte(pub)},
+		kafka.Header{Key: "provenant-signature", Value: []byte("v1;00:00")})
 	raw(event(900, "", ""))
 
 	// Kill -9 in the middle of the stream, once some events are anchored.
