@@ -100,6 +100,13 @@ func EventFor(tb testing.TB, k *supplier.Key, product string, second int, origin
 	doc := fmt.Sprintf(`{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"],
   "type": "ObjectEvent", "eventTime": "2026-06-01T%02d:%02d:%02d.000Z", "eventTimeZoneOffset": "+00:00",
   "epcList": [%q], %s}`, second/3600%24, second/60%60, second%60, product, extra)
+	return Sign(tb, k, doc)
+}
+
+// Sign signs an EPCIS document as supplier k and returns it as the Kafka
+// message a supplier pushes.
+func Sign(tb testing.TB, k *supplier.Key, doc string) kafka.Message {
+	tb.Helper()
 	msg, err := k.SignMessage("event.json", []byte(doc), nil)
 	if err != nil {
 		tb.Fatal(err)

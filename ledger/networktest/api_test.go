@@ -227,15 +227,7 @@ func privateEvent(t *testing.T, k *supplier.Key, serial int) kafka.Message {
   "sensorElementList": [{"sensorReport": [{"type": "Temperature", "value": 98.7654, "uom": "CEL"}]}],
   "ilmd": {"cbvmda:countryOfOrigin": "DE", "cbvmda:lotNumber": "LOT-SECRET-42"},
   "ex:note": "extension-secret"}`, serial%60, serial, pipelinetest.Facility)
-	msg, err := k.SignMessage("private.json", []byte(doc), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	km := kafka.Message{Topic: supplier.Topic, Value: msg.Value}
-	for _, h := range msg.Headers {
-		km.Headers = append(km.Headers, kafka.Header{Key: h.Key, Value: []byte(h.Value)})
-	}
-	return km
+	return pipelinetest.Sign(t, k, doc)
 }
 
 // TestAPINeverLeaksPrivateData pushes events full of private values, runs
