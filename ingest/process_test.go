@@ -162,3 +162,72 @@ func TestSupplierCacheFollowsRegistry(t *testing.T) {
 		t.Errorf("registry asked %d times within the TTL, want 1", reg.calls)
 	}
 }
+
+// TestProcessConcurrentKeys checks messages of a few keys checked from
+// many goroutines at once, as the workers do: each key's verifier (and its
+// table, built on first use) is shared, every good message is accepted and
+// every tampered one rejected as bad-signature, naming the event.
+func TestProcessConcurrentKeys(t *testing.T) {
+	keys := []*supplier.Key{newKey(t), newKey(t), newKey(t)}
+	p, err := ingest.NewProcessor(newRegistry(keys...), time.Minute, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type item struct {
+		msg kafka.Message
+		bad bool
+	}
+	var items []item
+	for i := range 24 {
+		k := keys[i%len(keys)]
+		m := signed(t, k, eventDoc(100+2*i, 2))
+		bad := i%4 == 3
+		if bad {
+			// Swap the two events' signatures: both verify alone, not
+			// for each other's event.
+			for j, h := range m.Headers {
+				if h.Key != supplier.HeaderSignature {
+					continue
+				}
+				parts := strings.Split(string(h.Value), ";")
+				parts[1], parts[2] = parts[2], parts[1]
+				m.Headers = append([]kafka.Header(nil), m.Headers...)
+				m.Headers[j].Value = []byte(strings.Join(parts, ";"))
+			}
+		}
+		items = append(items, item{msg: m, bad: bad})
+	}
+	ctx := context.Background()
+	errs := make(chan error, 8*len(items))
+	done := make(chan struct{})
+	for g := range 8 {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for i := range items {
+				it := items[(i+3*g)%len(items)]
+				events, err := p.Process(ctx, it.msg)
+				var rej *ingest.RejectError
+				switch {
+				case it.bad && (!errors.As(err, &rej) || rej.Code != ingest.CodeBadSignature || rej.EventID == ""):
+					errs <- errors.New("tampered message: " + errString(err))
+				case !it.bad && (err != nil || len(events) != 2):
+					errs <- errors.New("good message: " + errString(err))
+				}
+			}
+		}()
+	}
+	for range 8 {
+		<-done
+	}
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+}
+
+func errString(err error) string {
+	if err == nil {
+		return "accepted"
+	}
+	return err.Error()
+}

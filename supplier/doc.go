@@ -31,6 +31,16 @@
 // encoding of m, with the Poseidon2 Merkle–Damgård hash (the same H) as the
 // challenge hash: 64 bytes, R compressed then S big-endian.
 //
+// # Verification
+//
+// PublicKey.Verify checks one signature. To check many signatures of one
+// key, as ingest does, prepare the key once with PublicKey.Verifier: it
+// checks the key once and keeps a table of the key's multiples (about
+// 50 KB), so that each check costs a fixed-base multiplication for the key
+// and one for the base point, no doublings. Both accept exactly the
+// signatures gnark-crypto's eddsa.PublicKey.Verify accepts, with the same
+// errors (verify.go explains why).
+//
 // # The message
 //
 // One Kafka message on topic provenant.events.v1 carries an EPCIS 2.0

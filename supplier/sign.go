@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync"
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr/poseidon2"
 
@@ -48,8 +49,24 @@ func NewStatement(ev *epcis.Event) (Statement, error) {
 // H(String(Facility), EventDigest, salt). Without the salt it reveals
 // nothing of the facility or the event's bytes.
 func (s Statement) Commitment(salt field.Element) field.Element {
-	return field.Hash(field.String(s.Origin.Facility), s.EventDigest, salt)
+	// H(a, b, c) = Compress(Compress(Compress(0, a), b), c) (package
+	// field); most events are not origin events, and their first step,
+	// Compress(0, String("")), is the same every time.
+	var st field.Element
+	if s.Origin.Facility == "" {
+		st = emptyFacilityState()
+	} else {
+		st = field.Compress(field.Element{}, field.String(s.Origin.Facility))
+	}
+	st = field.Compress(st, s.EventDigest)
+	return field.Compress(st, salt)
 }
+
+// emptyFacilityState is Compress(0, 0), the state of H after the facility
+// of an event that is not an origin event. Computed once, never modified.
+var emptyFacilityState = sync.OnceValue(func() field.Element {
+	return field.Compress(field.Element{}, field.Element{})
+})
 
 // Message returns the field element a supplier signs: the event's leaf,
 // H(claimsHash, Commitment(salt)), the same value that the batch proof
@@ -60,7 +77,8 @@ func (s Statement) Message(salt field.Element) (field.Element, error) {
 	if err != nil {
 		return field.Element{}, err
 	}
-	return field.Hash(ch, s.Commitment(salt)), nil
+	// H(ch, c), one Compress per element as in Commitment.
+	return field.Compress(field.Compress(field.Element{}, ch), s.Commitment(salt)), nil
 }
 
 // NewSalt draws a fresh salt from r (crypto/rand.Reader when nil).
@@ -92,27 +110,6 @@ func (k *Key) Sign(s Statement, r io.Reader) (EventSignature, error) {
 		return EventSignature{}, fmt.Errorf("sign event %s: %w", s.Claims.EventID, err)
 	}
 	return EventSignature{Signature: sig, Salt: salt}, nil
-}
-
-// Verify checks that sig is p's signature over the statement. It returns an
-// error wrapping ErrBadSignature when it is not.
-func (p PublicKey) Verify(s Statement, sig EventSignature) error {
-	if len(sig.Signature) != SignatureSize {
-		return fmt.Errorf("event %s: %w: %d bytes, want %d", s.Claims.EventID, ErrBadSignature, len(sig.Signature), SignatureSize)
-	}
-	m, err := s.Message(sig.Salt)
-	if err != nil {
-		return err
-	}
-	mb := m.Bytes()
-	ok, err := p.pk.Verify(sig.Signature, mb[:], poseidon2.NewMerkleDamgardHasher())
-	if err != nil {
-		return fmt.Errorf("event %s: %w: %v", s.Claims.EventID, ErrBadSignature, err)
-	}
-	if !ok {
-		return fmt.Errorf("event %s: %w under key %s", s.Claims.EventID, ErrBadSignature, p)
-	}
-	return nil
 }
 
 // String returns "<signature hex>:<salt hex>", the form the signature

@@ -3,6 +3,7 @@ package supplier_test
 import (
 	"bytes"
 	"encoding/hex"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -71,5 +72,67 @@ func TestSigningVector(t *testing.T) {
 	}
 	if !bytes.Equal(got, want) {
 		t.Errorf("signing vector changed; if the scheme changed on purpose, run with -update and document it.\ngot:\n%s", got)
+	}
+}
+
+// TestVectorVerifies checks the signatures pinned in testdata/vector.golden
+// with PublicKey.Verify and with a Verifier: the fast verification accepts
+// them, and rejects them for the other event.
+func TestVectorVerifies(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "vector.golden"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pubHex string
+	var salts, sigs []string
+	for _, line := range strings.Split(string(data), "\n") {
+		k, v, _ := strings.Cut(line, ": ")
+		switch k {
+		case "public key":
+			pubHex = v
+		case "salt":
+			salts = append(salts, v)
+		case "signature":
+			sigs = append(sigs, v)
+		}
+	}
+	pub, err := supplier.ParsePublicKey(pubHex)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := pub.Verifier()
+	if v.PublicKey() != pub {
+		t.Fatal("Verifier.PublicKey differs from the key")
+	}
+	_, _, doc := readDoc(t)
+	if len(sigs) != len(doc.Events) || len(salts) != len(doc.Events) {
+		t.Fatalf("vector holds %d signatures and %d salts for %d events", len(sigs), len(salts), len(doc.Events))
+	}
+	header := "v1"
+	for i := range sigs {
+		header += ";" + sigs[i] + ":" + salts[i]
+	}
+	es, err := supplier.DecodeSignatures(header)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range doc.Events {
+		st, err := supplier.NewStatement(&doc.Events[i])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := pub.Verify(st, es[i]); err != nil {
+			t.Errorf("event %d: PublicKey.Verify: %v", i, err)
+		}
+		if err := v.Verify(st, es[i]); err != nil {
+			t.Errorf("event %d: Verifier.Verify: %v", i, err)
+		}
+		other := es[1-i]
+		if err := v.Verify(st, other); !errors.Is(err, supplier.ErrBadSignature) {
+			t.Errorf("event %d under the other event's signature: Verifier.Verify = %v", i, err)
+		}
+		if err := pub.Verify(st, other); !errors.Is(err, supplier.ErrBadSignature) {
+			t.Errorf("event %d under the other event's signature: PublicKey.Verify = %v", i, err)
+		}
 	}
 }
