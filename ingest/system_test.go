@@ -14,6 +14,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"os"
@@ -564,6 +565,9 @@ func committedOffsets(ctx context.Context, addr string) (map[int]int64, error) {
 	resp, err := kafkaClient(addr).OffsetFetch(ctx, &kafka.OffsetFetchRequest{GroupID: ingest.DefaultGroupID, Topics: map[string][]int{supplier.Topic: parts}})
 	if err != nil {
 		return nil, err
+	}
+	if errors.Is(resp.Error, kafka.GroupIdNotFound) {
+		return map[int]int64{}, nil // the group has not committed anything yet
 	}
 	if resp.Error != nil {
 		return nil, resp.Error
