@@ -124,6 +124,3 @@ func TestDiffers(t *testing.T) {
 		}
 	}
 }
-
-
-
