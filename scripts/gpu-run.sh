@@ -21,9 +21,17 @@
 #
 # Environment: GPU_WORK the work folder (default /tmp/provenant-gpu);
 # CUDA_ARCH (default 90); JOBS (default nproc); SIZES_TIMING (default
-# 32,128); ROUNDS (default 3); BUILD_TIMEOUT, CHECK_TIMEOUT and TIME_TIMEOUT
-# in seconds (default 330, 90, 150) bound the build and the two benches, so
-# that the report comes back inside the device tool's 600 s per command.
+# 32,128); OVERLAP_PROCS (default 2,4: that many processes proving at
+# OVERLAP_N, default 128, at once on the GPU, OVERLAP_ROUNDS proofs each;
+# empty skips it); SIZES_GPU (default 512: GPU only, to choose N; empty
+# skips it);
+# ROUNDS (default 3). TOTAL (default 560) is the run's budget in seconds, so
+# that the report comes back inside the device tool's 600 s per command:
+# the build gets what the benches do not need (BUILD_TIMEOUT, default
+# TOTAL - 150), and each bench gets at most CHECK_TIMEOUT, TIME_TIMEOUT and
+# SCALE_TIMEOUT (default 90, 150, 150), each overlap step OVERLAP_TIMEOUT
+# (default 90), less when less of TOTAL is left; the overlap and GPU-only
+# steps run only when 60 s or more are left, and do not fail the run.
 # DRY_RUN=1 skips the CUDA build and proves on the CPU only: a check of this
 # script on a machine without a GPU (with SIZES_TIMING=1, say).
 set -uo pipefail
@@ -34,21 +42,30 @@ WORK="${GPU_WORK:-/tmp/provenant-gpu}"
 CUDA_ARCH="${CUDA_ARCH:-90}"
 JOBS="${JOBS:-$(nproc)}"
 SIZES_TIMING="${SIZES_TIMING:-32,128}"
+SIZES_GPU="${SIZES_GPU-512}"
+OVERLAP_PROCS="${OVERLAP_PROCS-2,4}"
+OVERLAP_N="${OVERLAP_N:-128}"
+OVERLAP_ROUNDS="${OVERLAP_ROUNDS:-6}"
 BACKENDS=cpu,gpu
 [ "${DRY_RUN:-}" = 1 ] && BACKENDS=cpu
 ROUNDS="${ROUNDS:-3}"
-BUILD_TIMEOUT="${BUILD_TIMEOUT:-330}"
+TOTAL="${TOTAL:-560}"
+BUILD_TIMEOUT="${BUILD_TIMEOUT:-$((TOTAL - 150))}"
 CHECK_TIMEOUT="${CHECK_TIMEOUT:-90}"
 TIME_TIMEOUT="${TIME_TIMEOUT:-150}"
+SCALE_TIMEOUT="${SCALE_TIMEOUT:-150}"
+OVERLAP_TIMEOUT="${OVERLAP_TIMEOUT:-90}"
 mkdir -p "$OUT" "$WORK"
 REPORT="$OUT/report.md"
 exec > >(tee -a "$OUT/run.log") 2>&1
 START=$(date +%s)
 
 log() { echo "gpu-run [$(($(date +%s) - START)) s]: $*"; }
+# left prints the seconds left of TOTAL.
+left() { echo $((START + TOTAL - $(date +%s))); }
 fail() {
 	log "FAILED: $*"
-	printf '\n**FAILED**: %s\n' "$*" >>"$REPORT"
+	printf '\n**%s**: %s\n' "${FAILED_WORD:-FAILED}" "$*" >>"$REPORT"
 	exit 1
 }
 
@@ -120,7 +137,9 @@ export LD_LIBRARY_PATH="$WORK/lib:$INSTALL/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PA
 bench() {
 	local name=$1 limit=$2 rc t
 	shift 2
-	log "bench $name: provenant prover bench $*"
+	[ "$limit" -le "$(left)" ] || limit=$(left)
+	[ "$limit" -gt 0 ] || fail "bench $name: no time left of the $TOTAL s"
+	log "bench $name (at most $limit s): provenant prover bench $*"
 	printf '\n## %s\n\n`provenant prover bench %s`\n\n' "$name" "$*" >>"$REPORT"
 	t=$(date +%s)
 	timeout "$limit" "$BIN" prover bench "$@" >"$WORK/bench-$name.md" 2>"$OUT/bench-$name.log"
@@ -136,6 +155,48 @@ bench correctness "$CHECK_TIMEOUT" --backends "$BACKENDS" --sizes 8 --setup dev 
 
 # --- 3. timing ---------------------------------------------------------------
 bench timing "$TIME_TIMEOUT" --backends "$BACKENDS" --sizes "$SIZES_TIMING" --setup dummy --batches 2 --rounds "$ROUNDS"
+
+# --- 4. overlap: several prover processes on one GPU -------------------------
+# gnark's ICICLE Prove solves the witness on the CPU inside its per-device
+# lock, so one process cannot overlap one batch's solving with another's
+# device work; separate processes (each with its own lock, as separate
+# `provenant prover` workers would be) can. P processes prove at N =
+# OVERLAP_N at once; the aggregate is the sum of N / mean over them.
+overlap() {
+	local p=$1 i rc=0 limit agg
+	limit=$OVERLAP_TIMEOUT
+	[ "$limit" -le "$(left)" ] || limit=$(left)
+	log "overlap: $p processes at N=$OVERLAP_N (at most $limit s)"
+	for i in $(seq 1 "$p"); do
+		timeout "$limit" "$BIN" prover bench --backends "$OVERLAP_BACKEND" --sizes "$OVERLAP_N" --setup dummy --batches 2 --rounds "$OVERLAP_ROUNDS" \
+			>"$WORK/overlap-$p-$i.md" 2>"$WORK/overlap-$p-$i.log" &
+	done
+	for i in $(seq 1 "$p"); do wait -n || rc=$?; done
+	[ $rc -eq 0 ] || { log "overlap $p: a process failed (exit $rc): $(tail -n 2 "$WORK"/overlap-"$p"-*.log | tail -n 4)"; return 1; }
+	agg=$(cat "$WORK"/overlap-"$p"-*.md | awk -F'|' -v n="$OVERLAP_N" -v b="$OVERLAP_BACKEND" '$4 ~ b { m = $7 + 0; if (m > 0) { s += n / m; t += m; k++ } } END { if (k) printf "%d processes: %.1f events/s in all (mean proof %.3f s)", k, s, t / k }')
+	log "overlap: $agg"
+	printf -- '- %s\n' "$agg" >>"$REPORT"
+}
+OVERLAP_BACKEND=gpu
+[ "${DRY_RUN:-}" = 1 ] && OVERLAP_BACKEND=cpu
+if [ -n "$OVERLAP_PROCS" ]; then
+	printf '\n## overlap\n\nSeveral `provenant prover bench --backends %s --sizes %s --setup dummy --batches 2 --rounds %s` at once:\n\n' "$OVERLAP_BACKEND" "$OVERLAP_N" "$OVERLAP_ROUNDS" >>"$REPORT"
+	for p in ${OVERLAP_PROCS//,/ }; do
+		if [ "$(left)" -lt 60 ]; then
+			printf -- '- %s processes: skipped, %s s left\n' "$p" "$(left)" >>"$REPORT"
+			continue
+		fi
+		overlap "$p" || printf -- '- %s processes: did not finish\n' "$p" >>"$REPORT"
+	done
+fi
+
+# --- 5. larger batches on the GPU alone, to choose N ---------------------------
+if [ -n "$SIZES_GPU" ] && [ "${DRY_RUN:-}" != 1 ] && [ "$(left)" -ge 60 ]; then
+	(FAILED_WORD="did not finish (optional)" bench scaling "$SCALE_TIMEOUT" --backends gpu --sizes "$SIZES_GPU" --setup dummy --batches 1 --rounds 2) ||
+		log "bench scaling did not finish; the report keeps what it printed"
+elif [ -n "$SIZES_GPU" ]; then
+	printf '\n(GPU-only sizes %s skipped: %s s left)\n' "$SIZES_GPU" "$(left)" >>"$REPORT"
+fi
 
 nvidia-smi --query-gpu=name,memory.used,memory.total --format=csv,noheader >>"$OUT/run.log" 2>&1
 printf '\nTotal %s s on the GPU machine.\n' "$(($(date +%s) - START))" >>"$REPORT"

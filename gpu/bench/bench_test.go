@@ -63,7 +63,7 @@ func TestRun(t *testing.T) {
 	if !errors.Is(err, ErrNotVerified) || !strings.Contains(err.Error(), "forger") {
 		t.Fatalf("Run with a forger: %v, want ErrNotVerified naming it", err)
 	}
-	if len(res) != 1 || res[0].Backend != "cpu" || res[0].Verified != 3 || len(res[0].Times) != 2 || res[0].Constraints == 0 {
+	if len(res) != 1 || res[0].Backend != "cpu" || res[0].Verified != 3 || len(res[0].Times) != 2 || res[0].Constraints == 0 || res[0].Solve <= 0 {
 		t.Errorf("results %+v, want the CPU's with 3 proofs verified and 2 timed", res)
 	}
 }
@@ -78,18 +78,18 @@ func TestRunNeedsDevSetupToVerify(t *testing.T) {
 func TestWriteTable(t *testing.T) {
 	s := time.Second
 	res := []Result{
-		{N: 32, Constraints: 510326, Backend: "cpu", Setup: SetupDummy, First: 6 * s, Times: []time.Duration{6 * s, 4 * s}},
-		{N: 32, Constraints: 510326, Backend: "gpu", Setup: SetupDummy, First: 2 * s, Times: []time.Duration{s / 4, s / 4}, Verified: 3},
+		{N: 32, Constraints: 510326, Backend: "cpu", Setup: SetupDummy, First: 6 * s, Times: []time.Duration{6 * s, 4 * s}, Solve: s / 8},
+		{N: 32, Constraints: 510326, Backend: "gpu", Setup: SetupDummy, First: 2 * s, Times: []time.Duration{s / 4, s / 4}, Verified: 3, Solve: s / 8},
 	}
 	var b bytes.Buffer
 	if err := WriteTable(&b, res); err != nil {
 		t.Fatal(err)
 	}
-	want := `| 32 | 510326 | gpu | dummy | 2.000 | 0.250 | 0.250 | 2 | 128.0 | 20.0× | 3/3 |`
+	want := `| 32 | 510326 | gpu | dummy | 2.000 | 0.250 | 0.250 | 2 | 128.0 | 20.0× | 0.125 | 3/3 |`
 	if !strings.Contains(b.String(), want) {
 		t.Errorf("table:\n%s\nwant a row\n%s", b.String(), want)
 	}
-	if !strings.Contains(b.String(), "| 32 | 510326 | cpu | dummy | 6.000 | 5.000 | 4.000 | 2 | 6.4 | — | — |") {
+	if !strings.Contains(b.String(), "| 32 | 510326 | cpu | dummy | 6.000 | 5.000 | 4.000 | 2 | 6.4 | — | 0.125 | — |") {
 		t.Errorf("table:\n%s", b.String())
 	}
 }
