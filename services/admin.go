@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -44,5 +45,9 @@ func (a *Admin) Serve(ctx context.Context, log *slog.Logger) error {
 	mux.Handle("/metrics", promhttp.HandlerFor(a.Registry, promhttp.HandlerOpts{Registry: a.Registry}))
 	mux.Handle("/healthz", a.health)
 	mux.Handle("/readyz", a.health)
-	return serveHTTP(ctx, log, a.ln, mux)
+	err := ServeHTTP(ctx, &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}, a.ln)
+	if err != nil {
+		log.Warn("admin endpoint", "addr", a.ln.Addr().String(), "err", err)
+	}
+	return err
 }

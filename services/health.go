@@ -3,9 +3,6 @@ package services
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"log/slog"
-	"net"
 	"net/http"
 	"sort"
 	"time"
@@ -67,26 +64,4 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(v)
-}
-
-// serveHTTP serves handler on ln until ctx is done, then shuts the server
-// down gracefully.
-func serveHTTP(ctx context.Context, log *slog.Logger, ln net.Listener, handler http.Handler) error {
-	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-	}
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil {
-		log.Warn("http shutdown", "addr", ln.Addr().String(), "err", err)
-	}
-	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	return nil
 }
