@@ -95,26 +95,44 @@ func PreHash(event json.RawMessage, ctx Context) (string, error) {
 
 // HashID is HashID with the Hasher's options.
 func (h *Hasher) HashID(event json.RawMessage, ctx Context) (string, error) {
-	pre, err := h.PreHash(event, ctx)
+	pre, err := h.preHash(event, ctx)
 	if err != nil {
 		return "", err
 	}
-	return HashIDFromPreHash(pre), nil
+	return hashIDFromSum(sha256.Sum256(pre)), nil
 }
 
 // HashIDFromPreHash returns the event hash ID of a canonical pre-hash
 // string.
 func HashIDFromPreHash(preHash string) string {
-	sum := sha256.Sum256([]byte(preHash))
-	return HashIDPrefix + hex.EncodeToString(sum[:]) + HashIDVersion
+	return hashIDFromSum(sha256.Sum256([]byte(preHash)))
+}
+
+// hashIDFromSum writes a SHA-256 digest as an event hash ID.
+func hashIDFromSum(sum [sha256.Size]byte) string {
+	var id [len(HashIDPrefix) + 2*sha256.Size + len(HashIDVersion)]byte
+	b := append(id[:0], HashIDPrefix...)
+	b = hex.AppendEncode(b, sum[:])
+	b = append(b, HashIDVersion...)
+	return string(b)
 }
 
 // PreHash is PreHash with the Hasher's options.
 func (h *Hasher) PreHash(event json.RawMessage, ctx Context) (string, error) {
-	fail := func(format string, args ...any) (string, error) {
-		return "", fmt.Errorf("%w: "+format, append([]any{ErrUnhashableEvent}, args...)...)
+	pre, err := h.preHash(event, ctx)
+	if err != nil {
+		return "", err
 	}
-	ev, err := decodeHashJSON(event)
+	return string(pre), nil
+}
+
+// preHash returns the canonical pre-hash string of an event as bytes.
+func (h *Hasher) preHash(event json.RawMessage, ctx Context) ([]byte, error) {
+	fail := func(format string, args ...any) ([]byte, error) {
+		return nil, fmt.Errorf("%w: "+format, append([]any{ErrUnhashableEvent}, args...)...)
+	}
+	d := newHashJSONDecoder(event)
+	ev, err := d.decode()
 	if err != nil {
 		return fail("decode event: %w", err)
 	}
@@ -137,13 +155,14 @@ func (h *Hasher) PreHash(event json.RawMessage, ctx Context) (string, error) {
 	}
 
 	// Bare-string vocabulary values become the IRIs JSON-LD expands them to.
-	r := &bareStringReplacer{vocabulary: collectHashVocabulary(ev, ctx), cache: map[string]string{}}
+	r := &bareStringReplacer{vocabulary: collectHashVocabulary(ev, ctx)}
 	r.walk(ev, 0)
 
-	b := &hashTreeBuilder{ctx: ctx}
+	var ignore map[string]bool
 	if h != nil {
-		b.ignore = h.ignore
+		ignore = h.ignore
 	}
+	b := newHashTreeBuilder(ctx, ignore, d.n)
 	tree, err := b.build(ev, true, 0)
 	if err != nil {
 		return fail("%w", err)
@@ -151,13 +170,15 @@ func (h *Hasher) PreHash(event json.RawMessage, ctx Context) (string, error) {
 	if tree.badName {
 		return fail("event type is not a string")
 	}
-	tree, err = correctHashStructure(tree, 0)
-	if err != nil {
+	if err := b.correct(tree, 0); err != nil {
 		return fail("%w", err)
 	}
-	pre, err := hashSerializer{}.event(tree)
-	if err != nil {
+	s := hashSerializer{
+		buf:   make([]byte, 0, 2*len(event)),
+		spans: make([]hashSpan, 0, 32),
+	}
+	if err := s.event(tree); err != nil {
 		return fail("%w", err)
 	}
-	return pre, nil
+	return s.buf, nil
 }

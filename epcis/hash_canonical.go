@@ -1,10 +1,12 @@
 package epcis
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // The canonical pre-hash string of the CBV 2.0 event hash, built the way the
@@ -107,27 +109,62 @@ var (
 
 var errHashTextNotString = errors.New(`"#text" is not a string`)
 
-// hashTreeBuilder turns a JSON event into the canonical tree.
+// hashTreeBuilder turns a JSON event into the canonical tree and corrects
+// its structure. Nodes and their child lists are carved out of slabs.
 type hashTreeBuilder struct {
 	ctx    Context
 	ignore map[string]bool
-	// xmlns holds namespaces declared with "@xmlns:prefix" members (JSON
-	// converted from XML). Like the reference, a declaration applies to
-	// everything built after it.
+	// xmlns holds the namespace IRIs declared with "@xmlns:prefix" members
+	// (JSON converted from XML). Like the reference, a declaration applies
+	// to everything built after it.
 	xmlns map[string]string
+
+	nodes hashSlab[hashNode]
+	lists hashSlab[*hashNode]
+	stack []*hashNode    // children of the nodes being built or corrected
+	group []*hashNode    // list members being grouped by correct
+	names map[string]int // list names of a node with many lists, reused
 }
 
-// namespace returns the "{iri}" form of a prefix declared in the event's
-// own "@xmlns" members or in the context. Like the reference, prefixes that
+// newHashTreeBuilder returns a builder for an event of the given number
+// of JSON values.
+func newHashTreeBuilder(ctx Context, ignore map[string]bool, values int) *hashTreeBuilder {
+	// A value becomes at most one node; correct adds a few.
+	chunk := values + 8
+	return &hashTreeBuilder{
+		ctx:    ctx,
+		ignore: ignore,
+		nodes:  hashSlab[hashNode]{chunk: chunk},
+		lists:  hashSlab[*hashNode]{chunk: chunk},
+		stack:  make([]*hashNode, 0, 32),
+		group:  make([]*hashNode, 0, 16),
+	}
+}
+
+func (b *hashTreeBuilder) node(n hashNode) *hashNode {
+	p := b.nodes.new()
+	*p = n
+	return p
+}
+
+// pop returns the children pushed on the stack since base, and removes
+// them.
+func (b *hashTreeBuilder) pop(base int) []*hashNode {
+	kids := b.lists.take(b.stack[base:])
+	b.stack = b.stack[:base]
+	return kids
+}
+
+// namespace returns the IRI of a prefix declared in the event's own
+// "@xmlns" members or in the context. Like the reference, prefixes that
 // only the standard EPCIS context defines (gs1, cbv, …) are not expanded
 // unless the document declares them itself.
 func (b *hashTreeBuilder) namespace(prefix string) (string, bool) {
-	if ns, ok := b.xmlns[prefix]; ok {
-		return ns, true
+	if iri, ok := b.xmlns[prefix]; ok {
+		return iri, true
 	}
 	if b.ctx.Declared(prefix) {
-		iri, _ := b.ctx.Namespace(prefix)
-		return "{" + iri + "}", true
+		return b.ctx.Namespace(prefix)
 	}
 	return "", false
 }
@@ -138,22 +175,34 @@ func (b *hashTreeBuilder) expandKey(key string) string {
 	if !ok {
 		return key
 	}
-	if ns, ok := b.namespace(prefix); ok {
-		return ns + local
+	if iri, ok := b.namespace(prefix); ok {
+		return "{" + iri + "}" + local
 	}
 	return key
 }
 
-// expandValue expands a compact IRI value with a known prefix.
+// expandValue expands a compact IRI value with a known prefix; braces in
+// the namespace IRI are dropped, as the reference drops them from
+// "{namespace}".
 func (b *hashTreeBuilder) expandValue(s string) string {
 	prefix, local, ok := strings.Cut(s, ":")
 	if !ok {
 		return s
 	}
-	if ns, ok := b.namespace(prefix); ok {
-		return strings.NewReplacer("{", "", "}", "").Replace(ns) + local
+	iri, ok := b.namespace(prefix)
+	if !ok {
+		return s
 	}
-	return s
+	if !strings.ContainsAny(iri, "{}") {
+		return iri + local
+	}
+	buf := make([]byte, 0, len(iri)+len(local))
+	for i := 0; i < len(iri); i++ {
+		if c := iri[i]; c != '{' && c != '}' {
+			buf = append(buf, c)
+		}
+	}
+	return string(append(buf, local...))
 }
 
 func (b *hashTreeBuilder) build(v *hashJSON, top bool, depth int) (*hashNode, error) {
@@ -162,40 +211,47 @@ func (b *hashTreeBuilder) build(v *hashJSON, top bool, depth int) (*hashNode, er
 	}
 	switch v.kind {
 	case hashJSONArray:
-		n := &hashNode{}
-		for _, item := range v.arr {
-			c, err := b.build(item, false, depth+1)
-			if err != nil {
-				return nil, err
-			}
-			n.kids = append(n.kids, c)
+		base := len(b.stack)
+		if err := b.buildItems(v, depth); err != nil {
+			return nil, err
 		}
-		sorted := true
-		for _, item := range v.arr {
-			if item.kind == hashJSONString && slices.Contains(hashUnsortedKeys, item.s) {
-				sorted = false
-			}
-		}
-		if sorted {
-			if err := sortHashNodes(n.kids); err != nil {
-				return nil, err
-			}
-		}
-		return n, nil
+		return b.node(hashNode{kids: b.pop(base)}), nil
 	case hashJSONObject:
 		return b.buildObject(v, top, depth)
 	case hashJSONString:
-		return &hashNode{value: b.expandValue(v.s)}, nil
+		return b.node(hashNode{value: b.expandValue(v.s)}), nil
 	case hashJSONNumber:
-		return &hashNode{value: pyNumberText(v.s)}, nil
+		return b.node(hashNode{value: pyNumberText(v.s)}), nil
 	case hashJSONBool:
 		if v.b {
-			return &hashNode{value: "True"}, nil
+			return b.node(hashNode{value: "True"}), nil
 		}
-		return &hashNode{value: "False"}, nil
+		return b.node(hashNode{value: "False"}), nil
 	default:
-		return &hashNode{value: "None"}, nil
+		return b.node(hashNode{value: "None"}), nil
 	}
+}
+
+// buildItems pushes the nodes of the items of the array v, at depth,
+// sorted unless one of them is a string naming a bizTransaction, source or
+// destination member.
+func (b *hashTreeBuilder) buildItems(v *hashJSON, depth int) error {
+	base := len(b.stack)
+	sorted := true
+	for _, item := range v.arr {
+		c, err := b.build(item, false, depth+1)
+		if err != nil {
+			return err
+		}
+		b.stack = append(b.stack, c)
+		if item.kind == hashJSONString && slices.Contains(hashUnsortedKeys, item.s) {
+			sorted = false
+		}
+	}
+	if sorted {
+		return sortHashNodes(b.stack[base:])
+	}
+	return nil
 }
 
 func (b *hashTreeBuilder) buildObject(v *hashJSON, top bool, depth int) (*hashNode, error) {
@@ -209,7 +265,7 @@ func (b *hashTreeBuilder) buildObject(v *hashJSON, top bool, depth int) (*hashNo
 			defer func() { b.ctx = outer }()
 		}
 	}
-	n := &hashNode{}
+	n := b.node(hashNode{})
 	if t, ok := v.get("type"); ok {
 		if t.kind == hashJSONString {
 			n.name = t.s
@@ -224,6 +280,7 @@ func (b *hashTreeBuilder) buildObject(v *hashJSON, top bool, depth int) (*hashNo
 			n.badValue, n.truthy = true, t.pythonTruthy()
 		}
 	}
+	base := len(b.stack)
 	sorted := true
 	for i, key := range v.keys {
 		if slices.Contains(hashUnsortedKeys, key) {
@@ -240,28 +297,40 @@ func (b *hashTreeBuilder) buildObject(v *hashJSON, top bool, depth int) (*hashNo
 			if b.xmlns == nil {
 				b.xmlns = map[string]string{}
 			}
-			b.xmlns[string([]rune(key)[min(7, len([]rune(key))):])] = "{" + val.s + "}"
+			b.xmlns[string([]rune(key)[min(7, len([]rune(key))):])] = val.s
 			n.name = b.expandKey(n.name)
 			continue
 		}
-		child, err := b.build(val, false, depth+1)
+		// A member's value becomes a child named by the member; an
+		// array's items each become one. The key is expanded after the
+		// value is built, which may declare namespaces.
+		if val.kind == hashJSONArray {
+			if depth+1 > hashMaxDepth {
+				return nil, errHashTooDeep
+			}
+			start := len(b.stack)
+			if err := b.buildItems(val, depth+1); err != nil {
+				return nil, err
+			}
+			name := b.expandKey(key)
+			for _, c := range b.stack[start:] {
+				c.name, c.badName = name, false
+			}
+			continue
+		}
+		c, err := b.build(val, false, depth+1)
 		if err != nil {
 			return nil, err
 		}
-		name := b.expandKey(key)
-		if val.kind == hashJSONArray {
-			for _, e := range child.kids {
-				n.kids = append(n.kids, &hashNode{name: name, value: e.value, kids: e.kids, badValue: e.badValue, truthy: e.truthy})
-			}
-		} else {
-			n.kids = append(n.kids, &hashNode{name: name, value: child.value, kids: child.kids, badValue: child.badValue, truthy: child.truthy})
-		}
+		c.name, c.badName = b.expandKey(key), false
+		b.stack = append(b.stack, c)
 	}
 	if sorted {
-		if err := sortHashNodes(n.kids); err != nil {
+		if err := sortHashNodes(b.stack[base:]); err != nil {
 			return nil, err
 		}
 	}
+	n.kids = b.pop(base)
 	return n, nil
 }
 
@@ -290,164 +359,254 @@ func sortHashNodes(nodes []*hashNode) error {
 	return nil
 }
 
-// correctHashStructure maps the JSON shape of lists onto the XML shape the
-// canonical property order is written for.
-func correctHashStructure(n *hashNode, depth int) (*hashNode, error) {
+// hashListGroupMin is the number of list members from which correct
+// groups them by name with a map rather than by repeated scans.
+const hashListGroupMin = 32
+
+// correct maps the JSON shape of lists onto the XML shape the canonical
+// property order is written for, in place: the members of each "fooList"
+// child become "foo" children of one "fooList" node (pairs for
+// bizTransaction, source and destination lists), and childEPCs children
+// become "epc" children of one "childEPCs" node.
+func (b *hashTreeBuilder) correct(n *hashNode, depth int) error {
 	if depth > hashMaxDepth {
-		return nil, errHashTooDeep
+		return errHashTooDeep
 	}
-	var kids []*hashNode
-	var listNames []string
-	lists := map[string][]*hashNode{}
+	base := len(b.stack)
+	b.group = b.group[:0]
+	hasEPCs := false
 	for _, k := range n.kids {
-		if strings.HasSuffix(k.name, "List") {
-			if _, ok := lists[k.name]; !ok {
-				listNames = append(listNames, k.name)
+		switch {
+		case strings.HasSuffix(k.name, "List"):
+			b.group = append(b.group, k)
+		case k.name == "childEPCs":
+			hasEPCs = true
+		default:
+			b.stack = append(b.stack, k)
+		}
+	}
+	if len(b.group) > 0 {
+		if err := b.groupLists(); err != nil {
+			return err
+		}
+	}
+	if hasEPCs {
+		start := len(b.stack)
+		for _, k := range n.kids {
+			if k.name == "childEPCs" {
+				*k = hashNode{name: "epc", value: k.value, badValue: k.badValue, truthy: k.truthy}
+				b.stack = append(b.stack, k)
 			}
-			lists[k.name] = append(lists[k.name], &hashNode{name: strings.TrimSuffix(k.name, "List"), value: k.value, kids: k.kids, badValue: k.badValue, truthy: k.truthy})
-			continue
 		}
-		kids = append(kids, k)
+		b.stack = append(b.stack, b.node(hashNode{name: "childEPCs", kids: b.pop(start)}))
 	}
-	for _, name := range listNames {
-		members := lists[name]
-		if slices.Contains(hashPairLists, name) {
-			pairs := make([]*hashNode, 0, len(members))
-			for _, m := range members {
-				if len(m.kids) == 0 && m.value != "" {
-					return nil, fmt.Errorf("%s entry %q is not an object", name, m.value)
-				}
-				pairs = append(pairs, &hashNode{pair: true, kids: m.kids[:min(2, len(m.kids))]})
-			}
-			members = pairs
-		}
-		kids = append(kids, &hashNode{name: name, kids: members})
-	}
-	var childEPCs []*hashNode
-	rest := kids[:0:0]
-	for _, k := range kids {
-		if k.name == "childEPCs" {
-			childEPCs = append(childEPCs, &hashNode{name: "epc", value: k.value, badValue: k.badValue, truthy: k.truthy})
-			continue
-		}
-		rest = append(rest, k)
-	}
-	if len(childEPCs) > 0 {
-		rest = append(rest, &hashNode{name: "childEPCs", kids: childEPCs})
-	}
-	out := &hashNode{name: n.name, value: n.value, kids: make([]*hashNode, 0, len(rest)), badValue: n.badValue, truthy: n.truthy}
-	for _, k := range rest {
+	// The corrected children are no more than the old ones.
+	n.kids = append(n.kids[:0], b.stack[base:]...)
+	b.stack = b.stack[:base]
+	for _, k := range n.kids {
 		if slices.Contains(hashPairLists, k.name) {
-			out.kids = append(out.kids, k)
 			continue
 		}
-		c, err := correctHashStructure(k, depth+1)
-		if err != nil {
-			return nil, err
+		if err := b.correct(k, depth+1); err != nil {
+			return err
 		}
-		out.kids = append(out.kids, c)
 	}
 	switch {
-	case out.name == "inputEPC" || out.name == "outputEPC":
-		out.name = "epc"
-	case out.name == "inputQuantity" || out.name == "outputQuantity" || out.name == "childQuantity" ||
-		(out.name == "quantity" && len(out.kids) > 0):
-		out.name = "quantityElement"
+	case n.name == "inputEPC" || n.name == "outputEPC":
+		n.name = "epc"
+	case n.name == "inputQuantity" || n.name == "outputQuantity" || n.name == "childQuantity" ||
+		(n.name == "quantity" && len(n.kids) > 0):
+		n.name = "quantityElement"
 	}
-	return out, nil
+	return nil
 }
 
-// hashSerializer writes the pre-hash string of a corrected tree. It
-// consumes the tree: fields written in canonical order are removed, so
-// that only the rest is written afterwards.
-type hashSerializer struct{}
-
-func (s hashSerializer) event(n *hashNode) (string, error) {
-	ordered, err := s.inOrder(&n.kids, hashPropertyOrder)
-	if err != nil {
-		return "", err
+// groupLists pushes one node for each list name among the members in
+// b.group, in order of first appearance, holding that list's members in
+// order.
+func (b *hashTreeBuilder) groupLists() error {
+	members := b.group
+	contiguous := false
+	if len(members) >= hashListGroupMin {
+		// Order the members by the first appearance of their name, which
+		// keeps each list's members together and in order.
+		if b.names == nil {
+			b.names = make(map[string]int, len(members))
+		}
+		defer clear(b.names)
+		type member struct {
+			first int // index of the first member of the same list
+			node  *hashNode
+		}
+		byFirst := make([]member, len(members))
+		for i, m := range members {
+			j, ok := b.names[m.name]
+			if !ok {
+				j = i
+				b.names[m.name] = i
+			}
+			byFirst[i] = member{j, m}
+		}
+		slices.SortStableFunc(byFirst, func(x, y member) int { return x.first - y.first })
+		for i, m := range byFirst {
+			members[i] = m.node
+		}
+		contiguous = true
 	}
-	var rest []*hashNode
+	for i, m := range members {
+		if m == nil {
+			continue
+		}
+		name := m.name
+		start := len(b.stack)
+		for j := i; j < len(members); j++ {
+			k := members[j]
+			if k == nil {
+				continue
+			}
+			if k.name != name {
+				if contiguous {
+					break
+				}
+				continue
+			}
+			members[j] = nil
+			b.stack = append(b.stack, k)
+		}
+		pairs := slices.Contains(hashPairLists, name)
+		for _, k := range b.stack[start:] {
+			k.name, k.badName = strings.TrimSuffix(name, "List"), false
+			if pairs {
+				if len(k.kids) == 0 && k.value != "" {
+					return fmt.Errorf("%s entry %q is not an object", name, k.value)
+				}
+				*k = hashNode{pair: true, kids: k.kids[:min(2, len(k.kids))]}
+			}
+		}
+		b.stack = append(b.stack, b.node(hashNode{name: name, kids: b.pop(start)}))
+	}
+	return nil
+}
+
+// hashSerializer writes the pre-hash string of a corrected tree into buf.
+// It consumes the tree: fields written in canonical order are removed, so
+// that only the rest is written afterwards. Where the reference sorts
+// strings and joins them, the serializer writes each string into buf,
+// records its span, and sorts the spans.
+type hashSerializer struct {
+	buf   []byte
+	spans []hashSpan // spans of the strings being sorted, by level
+	tmp   []byte     // copy of a region whose spans are being reordered
+	lists hashSlab[*hashNode]
+}
+
+// hashSpan is buf[start:end].
+type hashSpan struct{ start, end int }
+
+// sortSpans sorts the strings in spans, which tile buf[from:], by their
+// bytes.
+func (s *hashSerializer) sortSpans(from int, spans []hashSpan) {
+	cmp := func(a, b hashSpan) int {
+		return bytes.Compare(s.buf[a.start:a.end], s.buf[b.start:b.end])
+	}
+	if len(spans) < 2 || slices.IsSortedFunc(spans, cmp) {
+		return
+	}
+	slices.SortFunc(spans, cmp)
+	s.tmp = append(s.tmp[:0], s.buf[from:]...)
+	w := from
+	for _, sp := range spans {
+		w += copy(s.buf[w:], s.tmp[sp.start-from:sp.end-from])
+	}
+}
+
+func (s *hashSerializer) event(n *hashNode) error {
+	s.buf = append(s.buf, "eventType="...)
+	s.buf = append(s.buf, n.name...)
+	if err := s.inOrder(&n.kids, hashPropertyOrder); err != nil {
+		return err
+	}
+	rest := n.kids[:0]
 	for _, k := range n.kids {
 		if k.pair || !slices.Contains(hashIgnoredTopFields, k.name) {
 			rest = append(rest, k)
 		}
 	}
-	generic, err := s.generic(rest)
-	if err != nil {
-		return "", err
-	}
-	return "eventType=" + n.name + ordered + generic, nil
+	return s.generic(rest)
 }
 
 // inOrder writes the children of a field in the given order and removes
 // the children it has written completely.
-func (s hashSerializer) inOrder(list *[]*hashNode, order []hashOrderItem) (string, error) {
-	var b strings.Builder
-	extensions := gatherHashExtensions(list)
+func (s *hashSerializer) inOrder(list *[]*hashNode, order []hashOrderItem) error {
+	extensions := s.gatherExtensions(list)
 	for _, item := range order {
-		var values []string
-		for _, child := range slices.Clone(*list) {
-			if item.never || child.pair || child.name != item.name {
+		if item.never {
+			continue
+		}
+		from, spans := len(s.buf), len(s.spans)
+		kept := (*list)[:0]
+		for _, child := range *list {
+			if child.pair || child.name != item.name {
+				kept = append(kept, child)
 				continue
 			}
-			text, err := s.field(child, item.sub)
-			if err != nil {
-				return "", err
+			start := len(s.buf)
+			if err := s.field(child, item.sub); err != nil {
+				return err
 			}
-			if text != "" {
-				values = append(values, text)
+			if len(s.buf) > start {
+				s.spans = append(s.spans, hashSpan{start, len(s.buf)})
 			}
-			if len(child.kids) == 0 {
-				removeHashNode(list, child)
+			if len(child.kids) > 0 {
+				kept = append(kept, child)
 			}
 		}
-		slices.Sort(values)
-		for _, v := range values {
-			b.WriteString(v)
-		}
+		*list = kept
+		s.sortSpans(from, s.spans[spans:])
+		s.spans = s.spans[:spans]
 	}
 	if len(extensions) > 0 {
-		text, err := s.generic(extensions)
-		if err != nil {
-			return "", err
-		}
-		b.WriteString(text)
+		return s.generic(extensions)
 	}
-	return b.String(), nil
+	return nil
 }
 
-func removeHashNode(list *[]*hashNode, n *hashNode) {
-	if i := slices.Index(*list, n); i >= 0 {
-		*list = slices.Delete(*list, i, i+1)
-	}
-}
-
-// gatherHashExtensions takes the user extensions ({namespace}local
-// members) out of a standard field's children so that they are written
-// after its standard members. The event level itself is recognised by an
-// eventTime or action member and left alone.
-func gatherHashExtensions(list *[]*hashNode) []*hashNode {
+// gatherExtensions takes the user extensions ({namespace}local members)
+// out of a standard field's children so that they are written after its
+// standard members. The event level itself is recognised by an eventTime
+// or action member and left alone.
+func (s *hashSerializer) gatherExtensions(list *[]*hashNode) []*hashNode {
 	if len(*list) <= 1 {
 		return nil
 	}
+	ext := 0
 	for _, c := range *list {
 		if hashNodeMentions(c, "eventTime") || hashNodeMentions(c, "action") {
 			return nil
 		}
+		if hashNodeIsExtension(c) {
+			ext++
+		}
 	}
-	var ext, rest []*hashNode
+	if ext == 0 {
+		return nil
+	}
+	exts := s.lists.make(ext)[:0]
+	rest := (*list)[:0]
 	for _, c := range *list {
-		if hashNodeMentions(c, "{") && hashNodeMentions(c, "/}") {
-			ext = append(ext, c)
+		if hashNodeIsExtension(c) {
+			exts = append(exts, c)
 		} else {
 			rest = append(rest, c)
 		}
 	}
-	if len(ext) > 0 {
-		*list = rest
-	}
-	return ext
+	*list = rest
+	return exts
+}
+
+// hashNodeIsExtension reports whether n is a user extension.
+func hashNodeIsExtension(n *hashNode) bool {
+	return hashNodeMentions(n, "{") && hashNodeMentions(n, "/}")
 }
 
 // hashNodeMentions is the reference's `s in child[0]`: a substring test on
@@ -464,76 +623,115 @@ func hashNodeMentions(n *hashNode, s string) bool {
 }
 
 // field writes one field of the canonical order: name=value followed by
-// its children in their order.
-func (s hashSerializer) field(n *hashNode, sub []hashOrderItem) (string, error) {
-	var children string
+// its children in their order, or nothing when it has neither.
+func (s *hashSerializer) field(n *hashNode, sub []hashOrderItem) error {
+	start := len(s.buf)
+	s.buf = append(s.buf, n.name...)
+	// The value is written before the children, but its errors come after
+	// theirs.
+	var valueErr error
+	if n.value != "" && !(n.badValue && n.truthy) {
+		at := len(s.buf)
+		s.buf = append(s.buf, '=')
+		text := pyStrip(n.value)
+		if hashIsTimeName(n.name) {
+			s.buf, valueErr = appendCanonicalHashTime(s.buf, text)
+		} else {
+			var v string
+			v, valueErr = canonicalHashValue(text)
+			s.buf = append(s.buf, v...)
+		}
+		if valueErr != nil || len(s.buf) == at+1 {
+			s.buf = s.buf[:at]
+		}
+	}
+	end := len(s.buf)
 	if len(sub) > 0 {
-		var err error
-		if children, err = s.inOrder(&n.kids, sub); err != nil {
-			return "", err
+		if err := s.inOrder(&n.kids, sub); err != nil {
+			return err
 		}
 	}
 	if n.badValue && n.truthy {
-		return "", errHashTextNotString
+		return errHashTextNotString
 	}
-	text := ""
-	if n.value != "" {
-		text = pyStrip(n.value)
-		lower := strings.ToLower(n.name)
-		var err error
-		if strings.Contains(lower, "time") && !strings.Contains(lower, "offset") {
-			text, err = canonicalHashTime(text)
-		} else {
-			text, err = canonicalHashValue(text)
-		}
-		if err != nil {
-			return "", fmt.Errorf("%s %q: %w", n.name, n.value, err)
-		}
-		if text != "" {
-			text = "=" + text
+	if valueErr != nil {
+		return fmt.Errorf("%s %q: %w", n.name, n.value, valueErr)
+	}
+	if end == start+len(n.name) && len(s.buf) == end {
+		s.buf = s.buf[:start]
+	}
+	return nil
+}
+
+// hashIsTimeName reports whether a field holds a timestamp: its name, in
+// lower case, contains "time" but not "offset".
+func hashIsTimeName(name string) bool {
+	for i := 0; i < len(name); i++ {
+		if name[i] >= utf8.RuneSelf {
+			lower := strings.ToLower(name)
+			return strings.Contains(lower, "time") && !strings.Contains(lower, "offset")
 		}
 	}
-	if text == "" && children == "" {
-		return "", nil
+	return hashContainsLower(name, "time") && !hashContainsLower(name, "offset")
+}
+
+// hashContainsLower reports whether the ASCII string s, in lower case,
+// contains the lower-case substr.
+func hashContainsLower(s, substr string) bool {
+	for i := 0; i+len(substr) <= len(s); i++ {
+		j := 0
+		for j < len(substr) {
+			c := s[i+j]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			if c != substr[j] {
+				break
+			}
+			j++
+		}
+		if j == len(substr) {
+			return true
+		}
 	}
-	return n.name + text + children, nil
+	return false
 }
 
 // generic writes fields outside the canonical order: name=value and
 // children for every node, sorted unless a bizTransaction, source or
 // destination member is among them.
-func (s hashSerializer) generic(nodes []*hashNode) (string, error) {
-	values := make([]string, 0, len(nodes))
+func (s *hashSerializer) generic(nodes []*hashNode) error {
+	from, spans := len(s.buf), len(s.spans)
 	for _, n := range nodes {
+		start := len(s.buf)
 		if n.pair {
-			text, err := s.generic(n.kids)
-			if err != nil {
-				return "", err
+			if err := s.generic(n.kids); err != nil {
+				return err
 			}
-			values = append(values, text)
-			continue
-		}
-		if n.badValue {
-			return "", errHashTextNotString
-		}
-		text := pyStrip(n.value)
-		if text != "" {
-			v, err := canonicalHashValue(text)
-			if err != nil {
-				return "", fmt.Errorf("%s %q: %w", n.name, n.value, err)
+		} else {
+			if n.badValue {
+				return errHashTextNotString
 			}
-			text = "=" + v
+			s.buf = append(s.buf, n.name...)
+			if text := pyStrip(n.value); text != "" {
+				v, err := canonicalHashValue(text)
+				if err != nil {
+					return fmt.Errorf("%s %q: %w", n.name, n.value, err)
+				}
+				s.buf = append(s.buf, '=')
+				s.buf = append(s.buf, v...)
+			}
+			if err := s.generic(n.kids); err != nil {
+				return err
+			}
 		}
-		children, err := s.generic(n.kids)
-		if err != nil {
-			return "", err
-		}
-		values = append(values, n.name+text+children)
+		s.spans = append(s.spans, hashSpan{start, len(s.buf)})
 	}
 	if len(nodes) > 1 && !slices.ContainsFunc(nodes, func(n *hashNode) bool {
 		return !n.pair && slices.Contains(hashUnsortedKeys, n.name)
 	}) {
-		slices.Sort(values)
+		s.sortSpans(from, s.spans[spans:])
 	}
-	return strings.Join(values, ""), nil
+	s.spans = s.spans[:spans]
+	return nil
 }

@@ -2,6 +2,7 @@ package epcis
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -218,18 +219,43 @@ type hashVocabulary struct {
 // collectHashVocabulary returns the distinct values under the CBV and GS1
 // vocabulary namespaces that JSON-LD expansion of event produces.
 func collectHashVocabulary(event *hashJSON, ctx Context) []string {
-	v := &hashVocabulary{ctx: ctx, seen: map[string]bool{}}
-	v.node(event, []*hashLDScope{hashLDTopScope}, 0)
+	v := hashVocabulary{ctx: ctx, values: make([]string, 0, 8)}
+	// The scopes form a stack: node and value append to it only for the
+	// values they visit, which are done with it before their siblings.
+	scopes := make([]*hashLDScope, 1, 8)
+	scopes[0] = hashLDTopScope
+	v.node(event, scopes, 0)
 	return v.values
 }
 
+// hashVocabularySeenMin is the number of values from which hashVocabulary
+// finds repeated values with a map rather than a linear search.
+const hashVocabularySeenMin = 16
+
 func (v *hashVocabulary) add(iri string) {
 	for _, p := range hashExpandedValuePrefixes {
-		if strings.HasPrefix(iri, p) && !v.seen[iri] {
-			v.seen[iri] = true
-			v.values = append(v.values, iri)
-			return
+		if !strings.HasPrefix(iri, p) {
+			continue
 		}
+		if v.seen != nil {
+			if v.seen[iri] {
+				return
+			}
+			v.seen[iri] = true
+		} else {
+			if slices.Contains(v.values, iri) {
+				return
+			}
+			if len(v.values) >= hashVocabularySeenMin {
+				v.seen = make(map[string]bool, 2*len(v.values))
+				for _, s := range v.values {
+					v.seen[s] = true
+				}
+				v.seen[iri] = true
+			}
+		}
+		v.values = append(v.values, iri)
+		return
 	}
 }
 
@@ -270,7 +296,7 @@ func (v *hashVocabulary) node(obj *hashJSON, scopes []*hashLDScope, depth int) {
 		}
 		inner := scopes
 		if term.scope != nil {
-			inner = append(scopes[:len(scopes):len(scopes)], term.scope)
+			inner = append(scopes, term.scope)
 		}
 		v.value(obj.vals[i], term.kind, inner, depth+1)
 	}
@@ -356,15 +382,24 @@ func (v *hashVocabulary) expandIRI(s string, vocab bool, scopes []*hashLDScope) 
 // vocabulary value that ends in "-value" or "/value".
 type bareStringReplacer struct {
 	vocabulary []string
-	cache      map[string]string
+	// cache holds the replacements found with a large vocabulary; a small
+	// one is quicker to search again.
+	cache map[string]string
 }
+
+// hashVocabularyCacheMin is the vocabulary size from which
+// bareStringReplacer caches its replacements.
+const hashVocabularyCacheMin = 8
 
 func (r *bareStringReplacer) replace(s string) string {
 	if len(r.vocabulary) == 0 {
 		return s
 	}
-	if out, ok := r.cache[s]; ok {
-		return out
+	cached := len(r.vocabulary) >= hashVocabularyCacheMin
+	if cached {
+		if out, ok := r.cache[s]; ok {
+			return out
+		}
 	}
 	out, n := s, 0
 	for _, iri := range r.vocabulary {
@@ -378,7 +413,12 @@ func (r *bareStringReplacer) replace(s string) string {
 	if n != 1 {
 		out = s
 	}
-	r.cache[s] = out
+	if cached {
+		if r.cache == nil {
+			r.cache = map[string]string{}
+		}
+		r.cache[s] = out
+	}
 	return out
 }
 

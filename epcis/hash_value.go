@@ -157,45 +157,29 @@ func pyParseFloat(s string) (float64, bool) {
 	if s == "" {
 		return 0, false
 	}
-	var b strings.Builder
-	b.Grow(len(s))
-	prev := rune(0)
-	for _, c := range s {
-		switch {
-		case c == '_':
-			if prev < '0' || prev > '9' {
+	// Most text is ASCII without underscores, and stands for itself.
+	t := s
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == '_' || c >= utf8.RuneSelf {
+			var ok bool
+			if t, ok = pyFloatDigits(s); !ok {
 				return 0, false
 			}
-		case c < utf8.RuneSelf:
-			if prev == '_' && (c < '0' || c > '9') {
-				return 0, false
-			}
-			b.WriteRune(c)
-		default:
-			d, ok := gs1DecimalDigit(c)
-			if !ok {
-				return 0, false
-			}
-			c = rune('0' + d)
-			b.WriteRune(c)
+			break
 		}
-		prev = c
 	}
-	if prev == '_' {
-		return 0, false
-	}
-	t := b.String()
 	body := strings.TrimLeft(t, "+-")
 	if len(t)-len(body) > 1 {
 		return 0, false
 	}
-	switch strings.ToLower(body) {
-	case "inf", "infinity":
+	// body is ASCII here, so EqualFold is Python's lower() comparison.
+	switch {
+	case strings.EqualFold(body, "inf"), strings.EqualFold(body, "infinity"):
 		if t[0] == '-' {
 			return math.Inf(-1), true
 		}
 		return math.Inf(1), true
-	case "nan":
+	case strings.EqualFold(body, "nan"):
 		return math.NaN(), true
 	}
 	if !pyIsDecimalFloat(body) {
@@ -206,6 +190,40 @@ func pyParseFloat(s string) (float64, bool) {
 		return 0, false
 	}
 	return f, true
+}
+
+// pyFloatDigits returns s with its Unicode decimal digits written as
+// ASCII digits and single underscores between digits removed, or false
+// when s holds another non-ASCII character or a misplaced underscore.
+func pyFloatDigits(s string) (string, bool) {
+	var b strings.Builder
+	b.Grow(len(s))
+	prev := rune(0)
+	for _, c := range s {
+		switch {
+		case c == '_':
+			if prev < '0' || prev > '9' {
+				return "", false
+			}
+		case c < utf8.RuneSelf:
+			if prev == '_' && (c < '0' || c > '9') {
+				return "", false
+			}
+			b.WriteRune(c)
+		default:
+			d, ok := gs1DecimalDigit(c)
+			if !ok {
+				return "", false
+			}
+			c = rune('0' + d)
+			b.WriteRune(c)
+		}
+		prev = c
+	}
+	if prev == '_' {
+		return "", false
+	}
+	return b.String(), true
 }
 
 // pyIsDecimalFloat reports whether s is digits[.digits][e[±]digits] or
@@ -262,12 +280,21 @@ func pyStrip(s string) string {
 // …03.142Z). A timestamp without an offset is taken as UTC. Text that is
 // not a timestamp is returned unchanged.
 func canonicalHashTime(text string) (string, error) {
+	b, err := appendCanonicalHashTime(make([]byte, 0, 24), text)
+	if err != nil {
+		return "", err
+	}
+	return string(b), nil
+}
+
+// appendCanonicalHashTime appends canonicalHashTime(text) to b.
+func appendCanonicalHashTime(b []byte, text string) ([]byte, error) {
 	t, ok := parseHashTimestamp(text)
 	if !ok {
-		return text, nil
+		return append(b, text...), nil
 	}
 	if t.offset <= -24*3600 || t.offset >= 24*3600 {
-		return "", errHashTimeRange
+		return b, errHashTimeRange
 	}
 	ms := t.micro / 1000
 	if rem := t.micro % 1000; rem > 500 || (rem == 500 && ms%2 == 1) {
@@ -278,7 +305,7 @@ func canonicalHashTime(text string) (string, error) {
 	secs := days*86400 + int64(t.hour*3600+t.minute*60+t.second) - int64(t.offset)
 	total := secs*1000 + int64(ms)
 	if total < 0 {
-		return "", errHashTimeRange
+		return b, errHashTimeRange
 	}
 	ms = int(total % 1000)
 	secs = total / 1000
@@ -286,10 +313,9 @@ func canonicalHashTime(text string) (string, error) {
 	rest := int(secs % 86400)
 	y, m, d := hashCivilFromDays(days)
 	if y > 9999 {
-		return "", errHashTimeRange
+		return b, errHashTimeRange
 	}
-	buf := make([]byte, 0, 24)
-	buf = hashAppendPadded(buf, y, 4)
+	buf := hashAppendPadded(b, y, 4)
 	buf = append(buf, '-')
 	buf = hashAppendPadded(buf, m, 2)
 	buf = append(buf, '-')
@@ -302,12 +328,14 @@ func canonicalHashTime(text string) (string, error) {
 	buf = hashAppendPadded(buf, rest%60, 2)
 	buf = append(buf, '.')
 	buf = hashAppendPadded(buf, ms, 3)
-	buf = append(buf, 'Z')
-	return string(buf), nil
+	return append(buf, 'Z'), nil
 }
 
+// hashAppendPadded appends the decimal form of v ≥ 0, zero-padded to
+// width digits.
 func hashAppendPadded(b []byte, v, width int) []byte {
-	s := strconv.Itoa(v)
+	var digits [20]byte
+	s := strconv.AppendInt(digits[:0], int64(v), 10)
 	for i := len(s); i < width; i++ {
 		b = append(b, '0')
 	}
