@@ -273,21 +273,12 @@ func pyStrip(s string) string {
 	return strings.TrimFunc(s, pyIsSpace)
 }
 
-// canonicalHashTime formats an ISO 8601 timestamp in UTC with exactly
-// three fractional digits. Fractional seconds beyond microseconds are cut,
-// then microseconds are rounded to milliseconds half to even, as the
-// reference does (2023-01-18T11:04:03.1415Z → …03.142Z, …03.1425Z →
-// …03.142Z). A timestamp without an offset is taken as UTC. Text that is
-// not a timestamp is returned unchanged.
-func canonicalHashTime(text string) (string, error) {
-	b, err := appendCanonicalHashTime(make([]byte, 0, 24), text)
-	if err != nil {
-		return "", err
-	}
-	return string(b), nil
-}
-
-// appendCanonicalHashTime appends canonicalHashTime(text) to b.
+// appendCanonicalHashTime appends an ISO 8601 timestamp to b, formatted in
+// UTC with exactly three fractional digits. Fractional seconds beyond
+// microseconds are cut, then microseconds are rounded to milliseconds half
+// to even, as the reference does (2023-01-18T11:04:03.1415Z → …03.142Z,
+// …03.1425Z → …03.142Z). A timestamp without an offset is taken as UTC.
+// Text that is not a timestamp is appended unchanged.
 func appendCanonicalHashTime(b []byte, text string) ([]byte, error) {
 	t, ok := parseHashTimestamp(text)
 	if !ok {
