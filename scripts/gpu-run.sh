@@ -62,8 +62,10 @@ exec > >(tee -a "$OUT/run.log") 2>&1
 START=$(date +%s)
 
 log() { echo "gpu-run [$(($(date +%s) - START)) s]: $*"; }
-# left prints the seconds left of TOTAL.
+# left prints the seconds left of TOTAL; capped LIMIT prints LIMIT, or what
+# is left when that is less.
 left() { echo $((START + TOTAL - $(date +%s))); }
+capped() { local l; l=$(left); echo $(($1 < l ? $1 : l)); }
 fail() {
 	log "FAILED: $*"
 	printf '\n**%s**: %s\n' "${FAILED_WORD:-FAILED}" "$*" >>"$REPORT"
@@ -133,12 +135,15 @@ else
 		echo $! >"$WORK/cuda-build.pid"
 	fi
 	waited=0
-	while [ ! -f "$WORK/cuda-build.rc" ] && [ "$waited" -lt "$BUILD_TIMEOUT" ]; do
+	while [ ! -f "$WORK/cuda-build.rc" ] && [ "$waited" -lt "$BUILD_TIMEOUT" ] && kill -0 "$(cat "$WORK/cuda-build.pid")" 2>/dev/null; do
 		sleep 5
 		waited=$((waited + 5))
 	done
 	cp "$WORK/cuda-build.log" "$OUT/cuda-build.log" 2>/dev/null
 	build_s=$(($(date +%s) - $(cat "$WORK/cuda-build.start")))
+	if [ ! -f "$WORK/cuda-build.rc" ] && ! kill -0 "$(cat "$WORK/cuda-build.pid")" 2>/dev/null; then
+		fail "the CUDA backend build ended without an exit status (killed?): see cuda-build.log; the next call starts it again"
+	fi
 	if [ ! -f "$WORK/cuda-build.rc" ]; then
 		log "the CUDA backend is still building after $build_s s in all: $(grep -o '^\[[0-9]*/[0-9]*\] .*' "$WORK/cuda-build.log" | tail -n 1)"
 		log "call this same command again at once (within 30 s, while the machine is warm): it waits for the build and goes on"
@@ -147,7 +152,10 @@ else
 	fi
 	rc=$(cat "$WORK/cuda-build.rc")
 	tail -n 20 "$WORK/cuda-build.log"
-	[ "$rc" -eq 0 ] || fail "CUDA backend build (exit $rc after $build_s s): see cuda-build.log"
+	if [ "$rc" -ne 0 ]; then
+		rm -f "$WORK/cuda-build.rc" # the next call builds again
+		fail "CUDA backend build (exit $rc after $build_s s): see cuda-build.log"
+	fi
 	log "CUDA backend built in $build_s s"
 	tar -C "$INSTALL/lib" -czf "$OUT/cuda-backend.tar.gz" backend
 	log "cuda-backend.tar.gz: $(du -h "$OUT/cuda-backend.tar.gz" | cut -f1) (copy it into the bundle to skip this build next time)"
@@ -163,7 +171,7 @@ export LD_LIBRARY_PATH="$WORK/lib:$INSTALL/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PA
 bench() {
 	local name=$1 limit=$2 rc t
 	shift 2
-	[ "$limit" -le "$(left)" ] || limit=$(left)
+	limit=$(capped "$limit")
 	[ "$limit" -gt 0 ] || fail "bench $name: no time left of the $TOTAL s"
 	log "bench $name (at most $limit s): provenant prover bench $*"
 	printf '\n## %s\n\n`provenant prover bench %s`\n\n' "$name" "$*" >>"$REPORT"
@@ -190,8 +198,7 @@ bench timing "$TIME_TIMEOUT" --backends "$BACKENDS" --sizes "$SIZES_TIMING" --se
 # OVERLAP_N at once; the aggregate is the sum of N / mean over them.
 overlap() {
 	local p=$1 i rc=0 limit agg
-	limit=$OVERLAP_TIMEOUT
-	[ "$limit" -le "$(left)" ] || limit=$(left)
+	limit=$(capped "$OVERLAP_TIMEOUT")
 	log "overlap: $p processes at N=$OVERLAP_N (at most $limit s)"
 	for i in $(seq 1 "$p"); do
 		timeout "$limit" "$BIN" prover bench --backends "$OVERLAP_BACKEND" --sizes "$OVERLAP_N" --setup dummy --batches 2 --rounds "$OVERLAP_ROUNDS" \
