@@ -83,6 +83,14 @@ func Open(ctx context.Context, rawURL string, opts ...Option) (*Store, error) {
 	return s, nil
 }
 
+// sqlitePageSize is the page size of new SQLite databases. Ingest writes
+// batches of a few hundred event rows of 1–3 KB each: with fewer, larger
+// pages a batch's commit writes fewer WAL frames (each by its own system
+// calls) and splits fewer B-tree pages. 16 KiB pages cut ingest's store time
+// per event by about a fifth against SQLite's default 4 KiB
+// (docs/measurements.md).
+const sqlitePageSize = 16384
+
 func (s *Store) openSQLite(ctx context.Context, path string, cfg config) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 		return fmt.Errorf("create directory for SQLite database: %w", err)
@@ -90,7 +98,13 @@ func (s *Store) openSQLite(ctx context.Context, path string, cfg config) error {
 	busy := strconv.FormatInt(cfg.busyTimeout.Milliseconds(), 10)
 	common := url.Values{"_busy_timeout": {busy}, "_foreign_keys": {"1"}}
 
-	wq := url.Values{"_journal_mode": {"WAL"}, "_synchronous": {"FULL"}, "_txlock": {"immediate"}}
+	// A new database gets sqlitePageSize pages (the pragma runs before the
+	// switch to WAL, which fixes the page size for good); an existing one keeps
+	// the size it was created with.
+	wq := url.Values{
+		"_journal_mode": {"WAL"}, "_synchronous": {"FULL"}, "_txlock": {"immediate"},
+		"_pragma": {"page_size(" + strconv.Itoa(sqlitePageSize) + ")"},
+	}
 	rq := url.Values{"_query_only": {"1"}}
 	for k, v := range common {
 		wq[k], rq[k] = v, v

@@ -467,3 +467,47 @@ func wantIs(t *testing.T, what string, err, target error) {
 		t.Errorf("%s: error %v, want %v", what, err, target)
 	}
 }
+
+// TestSQLitePageSize checks that a new SQLite database gets 16 KiB pages,
+// and that reopening a database keeps the page size it was created with.
+func TestSQLitePageSize(t *testing.T) {
+	ctx := t.Context()
+	pageSize := func(t *testing.T, path string) int {
+		t.Helper()
+		db, err := sql.Open("sqlite", path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		var n int
+		if err := db.QueryRowContext(ctx, "PRAGMA page_size").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	t.Run("new", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "new.db")
+		open(t, "sqlite://"+path)
+		if got := pageSize(t, path); got != 16384 {
+			t.Errorf("page_size of a new database = %d, want 16384", got)
+		}
+	})
+	t.Run("existing", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "old.db")
+		db, err := sql.Open("sqlite", path+"?_pragma=page_size(4096)&_journal_mode=WAL")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.ExecContext(ctx, "CREATE TABLE before_provenant (x INTEGER)"); err != nil {
+			t.Fatal(err)
+		}
+		db.Close()
+		s := open(t, "sqlite://"+path)
+		if err := s.Ping(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if got := pageSize(t, path); got != 4096 {
+			t.Errorf("page_size of an existing 4 KiB database after open = %d, want 4096 kept", got)
+		}
+	})
+}
