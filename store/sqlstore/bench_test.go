@@ -1,6 +1,8 @@
 package sqlstore_test
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"strings"
 	"testing"
@@ -154,6 +156,52 @@ func BenchmarkClaimEvents(b *testing.B) {
 				clock.Advance(time.Minute)
 			}
 			b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "events/s")
+		})
+	}
+}
+
+// BenchmarkInsertEventGroupsAtScale inserts 256 single-event groups per call, as ingest
+// does, into a store that already holds 200,000 events, with IDs and products in random
+// order as hash IDs and serial numbers are: each insert lands on its own leaf page of
+// the ID and product indexes, which an empty store with sequential IDs hides.
+func BenchmarkInsertEventGroupsAtScale(b *testing.B) {
+	const backlog, groupCount = 200_000, 256
+	randomEvent := func(i int) store.Event {
+		e := benchEvent(i)
+		sum := sha256.Sum256([]byte(e.ID))
+		e.ID = "ni:///sha-256;" + hex.EncodeToString(sum[:]) + "?ver=CBV2.0"
+		e.HashID = e.ID
+		e.Products = []string{fmt.Sprintf("urn:epc:id:sgtin:0614141.107346.%x", sum[:6])}
+		return e
+	}
+	for _, be := range backends() {
+		b.Run(be.name, func(b *testing.B) {
+			s := benchStore(b, be)
+			groups := make([][]store.Event, groupCount)
+			n := 0
+			fill := func() {
+				for g := range groups {
+					groups[g] = []store.Event{randomEvent(n)}
+					n++
+				}
+				errs, err := s.InsertEventGroups(b.Context(), groups)
+				if err != nil {
+					b.Fatal(err)
+				}
+				for g, err := range errs {
+					if err != nil {
+						b.Fatalf("group %d: %v", g, err)
+					}
+				}
+			}
+			for n < backlog {
+				fill()
+			}
+			start := n
+			for b.Loop() {
+				fill()
+			}
+			b.ReportMetric(float64(n-start)/b.Elapsed().Seconds(), "events/s")
 		})
 	}
 }
