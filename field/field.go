@@ -16,6 +16,9 @@
 // Merkle trees use Compress, Poseidon2's 2-to-1 compression function
 // (permute (left, right), then add right to the second output), one
 // permutation per node; H(a, b) is Compress(Compress(0, a), b).
+//
+// The permutation is a width-2 specialisation of gnark-crypto's (see
+// poseidon2.go), tested to be bit-identical to it.
 package field
 
 import (
@@ -24,7 +27,6 @@ import (
 	"fmt"
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
-	"github.com/consensys/gnark-crypto/ecc/bn254/fr/poseidon2"
 )
 
 // Element is an element of the BN254 scalar field.
@@ -77,30 +79,34 @@ func Region(code string) (Element, error) {
 	return Uint64(uint64(code[0])<<8 | uint64(code[1])), nil
 }
 
-// Hash returns H(elems...): Poseidon2 Merkle–Damgård over the elements'
-// 32-byte big-endian encodings.
+// Hash returns H(elems...): Poseidon2 in the Merkle–Damgård mode with a zero
+// initial value, one compression per element, so Hash() = 0, Hash(a) =
+// Compress(0, a) and Hash(a, b) = Compress(Compress(0, a), b).
+//
+// This is exactly what gnark-crypto's poseidon2.NewMerkleDamgardHasher
+// returns when fed each element's 32-byte big-endian encoding (Bytes): it
+// starts from a zero 32-byte state and, for each 32-byte block, reads state
+// and block with SetBytesCanonical (which rejects, rather than reduces,
+// values ≥ r) and sets the state to the compression's output encoding; Sum
+// returns that state. Every Element built through fr's API is reduced, so
+// each block is canonical and the byte round trips are the identity; Hash
+// skips them and does not allocate.
 func Hash(elems ...Element) Element {
-	h := poseidon2.NewMerkleDamgardHasher()
+	var state Element
 	for i := range elems {
-		b := elems[i].Bytes()
-		h.Write(b[:]) // never fails for canonical 32-byte blocks
+		state = p2.compress(state, elems[i])
 	}
-	var out Element
-	out.SetBytes(h.Sum(nil))
-	return out
+	return state
 }
 
 // Compress returns Poseidon2's 2-to-1 compression of left and right, the
-// node hash of Provenant's Merkle trees.
+// node hash of Provenant's Merkle trees: the second word of the width-2
+// permutation of (left, right), plus right. It computes what gnark-crypto's
+// poseidon2.NewDefaultPermutation().Compress computes on the elements'
+// encodings, with a permutation specialised to width 2 (see permute). left
+// and right must be reduced, as every Element built through fr's API is.
 func Compress(left, right Element) Element {
-	x := [2]Element{left, right}
-	perm := poseidon2.NewDefaultPermutation()
-	if err := perm.Permutation(x[:]); err != nil {
-		panic(err) // width 2 is fixed by NewDefaultPermutation; unreachable
-	}
-	var out Element
-	out.Add(&x[1], &right)
-	return out
+	return p2.compress(left, right)
 }
 
 // Parse reads an element from its canonical 32-byte big-endian encoding,
