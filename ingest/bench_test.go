@@ -1,9 +1,15 @@
 package ingest_test
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
 	"fmt"
 	"runtime"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -156,11 +162,62 @@ func (s *countingStore) InsertEventGroups(ctx context.Context, groups [][]store.
 // until it has stored b.N pre-produced events, for each message shape.
 func BenchmarkIngest(b *testing.B) {
 	for _, perMsg := range benchShapes {
-		b.Run(fmt.Sprintf("events=%d", perMsg), func(b *testing.B) { benchIngest(b, perMsg) })
+		b.Run(fmt.Sprintf("events=%d", perMsg), func(b *testing.B) { benchIngest(b, perMsg, 0) })
 	}
 }
 
-func benchIngest(b *testing.B, perMsg int) {
+// BenchmarkIngestAtScale is BenchmarkIngest with single-event messages into
+// a store that already holds 200,000 events (random IDs and products, as
+// hash IDs and serial numbers are; stored before the timer starts). There
+// every insert lands on its own leaf page of the ID and product indexes, the
+// cost an empty store hides.
+func BenchmarkIngestAtScale(b *testing.B) {
+	benchIngest(b, 1, 200_000)
+}
+
+// backlogEvent is the i-th event of a backlog: realistic sizes, a random ID
+// and product.
+func backlogEvent(i int) store.Event {
+	sum := sha256.Sum256([]byte(strconv.Itoa(i)))
+	id := "ni:///sha-256;" + hex.EncodeToString(sum[:]) + "?ver=CBV2.0"
+	return store.Event{
+		ID:          id,
+		HashID:      id,
+		Type:        "ObjectEvent",
+		Action:      "OBSERVE",
+		BizStep:     "shipping",
+		Disposition: "in_transit",
+		EventTime:   time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(i) * time.Millisecond),
+		Products:    []string{fmt.Sprintf("urn:epc:id:sgtin:4012345.011111.%x", sum[:6])},
+		Supplier:    strings.Repeat("5a", 32),
+		Claims:      []byte(`{"eventID":"` + id + `","type":"ObjectEvent","action":"OBSERVE","bizStep":"shipping"}`),
+		Private:     bytes.Repeat([]byte("p"), 1200),
+		Status:      store.StatusReceived,
+		Topic:       "backlog",
+		Offset:      int64(i),
+	}
+}
+
+// fillBacklog stores n backlog events, in transactions of 1,000.
+func fillBacklog(b *testing.B, ctx context.Context, st *sqlstore.Store, n int) {
+	b.Helper()
+	const per = 1000
+	for i := 0; i < n; i += per {
+		groups := make([][]store.Event, 0, per)
+		for j := i; j < min(i+per, n); j++ {
+			groups = append(groups, []store.Event{backlogEvent(j)})
+		}
+		errs, err := st.InsertEventGroups(ctx, groups)
+		if err == nil {
+			err = errors.Join(errs...)
+		}
+		if err != nil {
+			b.Fatalf("fill backlog: %v", err)
+		}
+	}
+}
+
+func benchIngest(b *testing.B, perMsg, backlog int) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 	nMsgs := (b.N + perMsg - 1) / perMsg
@@ -174,6 +231,7 @@ func benchIngest(b *testing.B, perMsg int) {
 	if _, err := st.AddSupplier(ctx, store.Supplier{PublicKey: key.Public().String()}); err != nil {
 		b.Fatal(err)
 	}
+	fillBacklog(b, ctx, st, backlog)
 	events := nMsgs * perMsg
 	cs := &countingStore{Store: st, want: int64(events), done: make(chan struct{})}
 	in, err := ingest.New(ingest.Config{Brokers: []string{addr}, GroupID: "bench-ingest"}, cs)
