@@ -367,7 +367,11 @@ func gs1CanonicalID(s string) (string, bool) {
 	return gs1NormaliseDigitalLink(s)
 }
 
-func gs1URNToDigitalLink(uri string) (string, bool) {
+// gs1URNToDigitalLinkRegexp converts an EPC URN with the reference
+// normaliser's regular expressions. gs1URNToDigitalLink tries a
+// hand-written matcher for the common schemes first (identifier_fast.go)
+// and comes here for the rest; the tests compare the two.
+func gs1URNToDigitalLinkRegexp(uri string) (string, bool) {
 	// withCheckDigit appends the check digit to a key. The patterns admit
 	// only digits there, except that a final newline (see pyRegexp) may
 	// reach it; the reference fails on that, and so does this function.

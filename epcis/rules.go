@@ -232,7 +232,7 @@ func (r *ruleChecker) checkEvent(w ruleSite, ptr string, obj map[string]any, ev 
 		if ev.Type != TypeObjectEvent && ev.Type != TypeTransformationEvent {
 			// The schema allows the field in these event types without
 			// describing it; apply its definition here.
-			r.applySubschema(r.v.persistentDisposition, pd, pp)
+			r.applySubschema(r.v.persistentDisposition, r.v.persistentDispositionCheck, pd, pp)
 		}
 		for _, key := range []string{"set", "unset"} {
 			if list, ok := pd[key].([]any); ok {
@@ -489,9 +489,10 @@ func (r *ruleChecker) identifier(w ruleSite, path string, v any, want idLevel) {
 }
 
 // applySubschema validates part of the input against a compiled subschema
-// and translates its errors at path.
-func (r *ruleChecker) applySubschema(s *jsonschema.Schema, v any, path string) {
-	err := s.Validate(v)
+// (with its fast check fc, which may be nil) and translates its errors
+// at path.
+func (r *ruleChecker) applySubschema(s *jsonschema.Schema, fc *schemaNode, v any, path string) {
+	err := validateSchema(s, fc, v)
 	if err == nil {
 		return
 	}

@@ -32,9 +32,14 @@ type Validator struct {
 	// persistentDisposition checks persistentDisposition in the event
 	// types whose schema branch allows the field without describing it.
 	persistentDisposition *jsonschema.Schema
+	// check and persistentDispositionCheck are the fast yes/no checks of
+	// the two schemas (see schemacheck.go); nil runs the library always.
+	check                      *schemaNode
+	persistentDispositionCheck *schemaNode
 }
 
-// NewValidator compiles the embedded EPCIS 2.0 JSON Schema.
+// NewValidator compiles the embedded EPCIS 2.0 JSON Schema, and the fast
+// check of it (see schemacheck.go).
 func NewValidator() (*Validator, error) {
 	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(schemaJSON))
 	if err != nil {
@@ -54,7 +59,23 @@ func NewValidator() (*Validator, error) {
 	if err != nil {
 		return nil, fmt.Errorf("epcis: compile embedded JSON Schema: %w", err)
 	}
-	return &Validator{schema: s, persistentDisposition: pd}, nil
+	b := newSchemaNodeBuilder()
+	return &Validator{
+		schema:                     s,
+		persistentDisposition:      pd,
+		check:                      b.node(s),
+		persistentDispositionCheck: b.node(pd),
+	}, nil
+}
+
+// validateSchema validates v against s and returns the library's error,
+// nil when v is valid. When the fast check fc (which may be nil) is sure
+// that v is valid, the library is not run: it would return nil.
+func validateSchema(s *jsonschema.Schema, fc *schemaNode, v any) error {
+	if fc != nil && fc.check(v, 0) == verdictValid {
+		return nil
+	}
+	return s.Validate(v)
 }
 
 // Validate parses an EPCIS 2.0 JSON-LD input (see Parse), validates it
@@ -69,7 +90,7 @@ func (v *Validator) Validate(name string, data []byte) (*Document, error) {
 		return nil, p.list.err()
 	}
 	tr := &schemaTranslator{tree: p.tree, list: &p.list}
-	if err := v.schema.Validate(p.tree); err != nil {
+	if err := validateSchema(v.schema, v.check, p.tree); err != nil {
 		var verr *jsonschema.ValidationError
 		if !errors.As(err, &verr) {
 			p.list.add(-1, "", "", CodeSchema, "", "schema validation: %v", err)
