@@ -159,17 +159,6 @@ func storeEvent(ev *epcis.Event, st supplier.Statement, sig supplier.EventSignat
 	}, nil
 }
 
-// documentContext returns the top-level @context of a JSON value, or nil.
-func documentContext(value []byte) json.RawMessage {
-	var top struct {
-		Context json.RawMessage `json:"@context"`
-	}
-	if json.Unmarshal(value, &top) != nil {
-		return nil
-	}
-	return top.Context
-}
-
 // header returns the value of the message's last header named key.
 func header(m kafka.Message, key string) string {
 	v := ""
