@@ -30,33 +30,10 @@ func gs1URNToDigitalLinkFast(uri string) (string, bool) {
 	case strings.HasPrefix(uri, "urn:epc:id:sgtin:"):
 		// gcp.itemref.serial: GTIN-based key (13 digits in two parts),
 		// then 1…20 EPC characters.
-		const start = len("urn:epc:id:sgtin:")
-		dot, ok := gs1KeyParts(uri, start, 13, 12)
-		if !ok || dot >= len(uri) || uri[dot] != '.' || !gs1EPCCharsFit(uri[dot+1:], 20) {
-			return "", false
-		}
-		var b strings.Builder
-		b.Grow(len(host) + 3 + 14 + 4 + 3*(len(uri)-dot))
-		b.WriteString(host)
-		b.WriteString("01/")
-		gs1WriteGTIN(&b, uri, start)
-		b.WriteString("/21/")
-		gs1WriteEncoded(&b, uri[dot+1:])
-		return b.String(), true
+		return gs1GTINWithPart(uri, len("urn:epc:id:sgtin:"), "/21/")
 	case strings.HasPrefix(uri, "urn:epc:class:lgtin:"):
-		const start = len("urn:epc:class:lgtin:")
-		dot, ok := gs1KeyParts(uri, start, 13, 12)
-		if !ok || dot >= len(uri) || uri[dot] != '.' || !gs1EPCCharsFit(uri[dot+1:], 20) {
-			return "", false
-		}
-		var b strings.Builder
-		b.Grow(len(host) + 3 + 14 + 4 + 3*(len(uri)-dot))
-		b.WriteString(host)
-		b.WriteString("01/")
-		gs1WriteGTIN(&b, uri, start)
-		b.WriteString("/10/")
-		gs1WriteEncoded(&b, uri[dot+1:])
-		return b.String(), true
+		// gcp.itemref.lot, as sgtin.
+		return gs1GTINWithPart(uri, len("urn:epc:class:lgtin:"), "/10/")
 	case strings.HasPrefix(uri, "urn:epc:idpat:sgtin:"):
 		const start = len("urn:epc:idpat:sgtin:")
 		dot, ok := gs1KeyParts(uri, start, 13, 12)
@@ -83,10 +60,7 @@ func gs1URNToDigitalLinkFast(uri string) (string, bool) {
 		copy(key[k:], uri[part+2:])
 		var b strings.Builder
 		b.Grow(len(host) + 3 + 18)
-		b.WriteString(host)
-		b.WriteString("00/")
-		b.Write(key[:])
-		b.WriteByte('0' + gs1CheckDigitASCII(key[:]))
+		gs1WriteKey(&b, "00/", key[:])
 		return b.String(), true
 	case strings.HasPrefix(uri, "urn:epc:id:sgln:"):
 		// gcp.locref.extension: GLN-based key (12 digits; the location
@@ -101,10 +75,7 @@ func gs1URNToDigitalLinkFast(uri string) (string, bool) {
 		gs1CopyDigits(key[:], uri[start:dot])
 		var b strings.Builder
 		b.Grow(len(host) + 4 + 13 + 5 + 3*(len(uri)-dot))
-		b.WriteString(host)
-		b.WriteString("414/")
-		b.Write(key[:])
-		b.WriteByte('0' + gs1CheckDigitASCII(key[:]))
+		gs1WriteKey(&b, "414/", key[:])
 		// The regexp path takes the extension from offset 30, which is
 		// dot+1 here: the prefix is 16 bytes, the key 12 digits and a dot.
 		if ext := uri[dot+1:]; ext != "0" {
@@ -126,10 +97,7 @@ func gs1URNToDigitalLinkFast(uri string) (string, bool) {
 		gs1CopyDigits(key[1:], uri[start:dot])
 		var b strings.Builder
 		b.Grow(len(host) + 5 + 14 + 3*(len(uri)-dot))
-		b.WriteString(host)
-		b.WriteString("8003/")
-		b.Write(key[:])
-		b.WriteByte('0' + gs1CheckDigitASCII(key[:]))
+		gs1WriteKey(&b, "8003/", key[:])
 		// The regexp path takes the serial from offset 30, which is
 		// dot+1 here: the prefix is 16 bytes, the key 12 digits and a dot.
 		gs1WriteEncoded(&b, uri[dot+1:])
@@ -148,10 +116,7 @@ func gs1URNToDigitalLinkFast(uri string) (string, bool) {
 		gs1CopyDigits(key[:], uri[start:dot])
 		var b strings.Builder
 		b.Grow(len(host) + 4 + 13 + 3*(len(uri)-dot))
-		b.WriteString(host)
-		b.WriteString("253/")
-		b.Write(key[:])
-		b.WriteByte('0' + gs1CheckDigitASCII(key[:]))
+		gs1WriteKey(&b, "253/", key[:])
 		// The regexp path takes the serial from offset 30, dot+1 here
 		// (the prefix is 16 bytes, the key 12 digits and a dot): the
 		// character at dot is dropped, whatever it is.
@@ -174,6 +139,36 @@ func gs1URNToDigitalLinkFast(uri string) (string, bool) {
 		return b.String(), true
 	}
 	return "", false
+}
+
+// gs1GTINWithPart converts a GTIN-based URN from offset start of uri (a
+// 13-digit key in two parts, a dot, then 1…20 EPC characters) to a
+// Digital Link with the part after the key under ai ("/21/" serial,
+// "/10/" lot).
+func gs1GTINWithPart(uri string, start int, ai string) (string, bool) {
+	const host = DigitalLinkHost + "/"
+	dot, ok := gs1KeyParts(uri, start, 13, 12)
+	if !ok || dot >= len(uri) || uri[dot] != '.' || !gs1EPCCharsFit(uri[dot+1:], 20) {
+		return "", false
+	}
+	var b strings.Builder
+	b.Grow(len(host) + 3 + 14 + len(ai) + 3*(len(uri)-dot))
+	b.WriteString(host)
+	b.WriteString("01/")
+	gs1WriteGTIN(&b, uri, start)
+	b.WriteString(ai)
+	gs1WriteEncoded(&b, uri[dot+1:])
+	return b.String(), true
+}
+
+// gs1WriteKey writes the Digital Link host, the application identifier
+// path segment ai ("414/") and the key's digits followed by their check
+// digit.
+func gs1WriteKey(b *strings.Builder, ai string, key []byte) {
+	b.WriteString(DigitalLinkHost + "/")
+	b.WriteString(ai)
+	b.Write(key)
+	b.WriteByte('0' + gs1CheckDigitASCII(key))
 }
 
 // gs1KeyParts matches, from offset start of s, a GS1 company prefix of 6

@@ -3,7 +3,6 @@ package epcis
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -208,7 +207,7 @@ func compareWithReference(t *testing.T, fast, ref *Validator, name string, data 
 	t.Helper()
 	_, errFast := fast.Validate(name, data)
 	_, errRef := ref.Validate(name, data)
-	pf, pr := problemsFrom(t, errFast), problemsFrom(t, errRef)
+	pf, pr := problemsOf(t, errFast), problemsOf(t, errRef)
 	if !reflect.DeepEqual(pf, pr) {
 		t.Errorf("%s: problems differ from the reference validator\nfast:\n%s\nreference:\n%s", name, formatProblems(pf), formatProblems(pr))
 	}
@@ -221,18 +220,6 @@ func compareWithReference(t *testing.T, fast, ref *Validator, name string, data 
 		t.Errorf("%s: fast verdict %v, library error %v", name, got, libErr)
 	}
 	return got
-}
-
-func problemsFrom(t *testing.T, err error) []Problem {
-	t.Helper()
-	if err == nil {
-		return nil
-	}
-	var verr *ValidationError
-	if !errors.As(err, &verr) {
-		t.Fatalf("error is %T (%v), want *ValidationError", err, err)
-	}
-	return verr.Problems
 }
 
 func formatProblems(ps []Problem) string {

@@ -109,15 +109,7 @@ func BenchmarkInsertEventGroups(b *testing.B) {
 								n++
 							}
 						}
-						errs, err := s.InsertEventGroups(b.Context(), groups)
-						if err != nil {
-							b.Fatal(err)
-						}
-						for g, err := range errs {
-							if err != nil {
-								b.Fatalf("group %d: %v", g, err)
-							}
-						}
+						mustInsertGroups(b, s, groups)
 					}
 					b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "events/s")
 				})
@@ -184,15 +176,7 @@ func BenchmarkInsertEventGroupsAtScale(b *testing.B) {
 					groups[g] = []store.Event{randomEvent(n)}
 					n++
 				}
-				errs, err := s.InsertEventGroups(b.Context(), groups)
-				if err != nil {
-					b.Fatal(err)
-				}
-				for g, err := range errs {
-					if err != nil {
-						b.Fatalf("group %d: %v", g, err)
-					}
-				}
+				mustInsertGroups(b, s, groups)
 			}
 			for n < backlog {
 				fill()
@@ -203,5 +187,20 @@ func BenchmarkInsertEventGroupsAtScale(b *testing.B) {
 			}
 			b.ReportMetric(float64(n-start)/b.Elapsed().Seconds(), "events/s")
 		})
+	}
+}
+
+// mustInsertGroups stores groups and fails the benchmark unless every group
+// is stored.
+func mustInsertGroups(b *testing.B, s *sqlstore.Store, groups [][]store.Event) {
+	b.Helper()
+	errs, err := s.InsertEventGroups(b.Context(), groups)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for g, err := range errs {
+		if err != nil {
+			b.Fatalf("group %d: %v", g, err)
+		}
 	}
 }
