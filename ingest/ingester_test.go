@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"math"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -202,5 +205,101 @@ func TestIngestStoresAndDeadLetters(t *testing.T) {
 	}
 	if len(evs) != 0 {
 		t.Errorf("an event of a rejected document was stored: %v", evs[0].ID)
+	}
+}
+
+// batchRecorder records how many groups (messages) each store call gets.
+type batchRecorder struct {
+	*sqlstore.Store
+	mu     sync.Mutex
+	groups []int
+}
+
+func (r *batchRecorder) InsertEventGroups(ctx context.Context, groups [][]store.Event) ([]error, error) {
+	r.mu.Lock()
+	r.groups = append(r.groups, len(groups))
+	r.mu.Unlock()
+	return r.Store.InsertEventGroups(ctx, groups)
+}
+
+func (r *batchRecorder) calls() []int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clone(r.groups)
+}
+
+// TestBatchBounds checks that a batch stops growing at BatchSize messages
+// or at BatchBytes of values, whichever comes first, with every message
+// waiting in the topic (so that an unbounded batch would take them all).
+func TestBatchBounds(t *testing.T) {
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+	defer cancel()
+	key := newKey(t)
+	const n = 7
+	msgs := make([]kafka.Message, n)
+	minSize, maxSize := math.MaxInt, 0
+	for i := range msgs {
+		msgs[i] = signed(t, key, eventDoc(i, 1))
+		minSize, maxSize = min(minSize, len(msgs[i].Value)), max(maxSize, len(msgs[i].Value))
+	}
+	if 3*minSize <= 2*maxSize+1 {
+		t.Fatalf("message sizes %d…%d too uneven for the byte bound below", minSize, maxSize)
+	}
+	tests := []struct {
+		name        string
+		size, sum   int
+		wantLargest int
+	}{
+		{"messages", 2, 0, 2},
+		{"bytes", 0, 2*maxSize + 1, 3}, // three messages pass 2·max+1 bytes, two do not
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			b, err := broker.Start(ctx, "127.0.0.1:0", broker.WithTopics(1, supplier.Topic, ingest.DeadLetterTopic))
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(b.Close)
+			st, err := sqlstore.Open(ctx, storetest.SQLiteURL(t), sqlstore.WithSealer(storetest.NewSealer(t)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { st.Close() })
+			if _, err := st.AddSupplier(ctx, store.Supplier{PublicKey: key.Public().String()}); err != nil {
+				t.Fatal(err)
+			}
+			p := &pipeline{addr: b.Addr(), store: st}
+			p.produce(t, ctx, slices.Clone(msgs)...)
+
+			rec := &batchRecorder{Store: st}
+			in, err := ingest.New(ingest.Config{Brokers: []string{b.Addr()}, BatchSize: tc.size, BatchBytes: tc.sum, BatchWait: time.Second}, rec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			runCtx, stop := context.WithCancel(ctx)
+			done := make(chan error, 1)
+			go func() { done <- in.Run(runCtx) }()
+			defer func() {
+				stop()
+				if err := <-done; err != nil {
+					t.Errorf("ingester: %v", err)
+				}
+			}()
+			for total := 0; total < n; {
+				select {
+				case <-ctx.Done():
+					t.Fatalf("stored batches %v, want %d messages in all", rec.calls(), n)
+				case <-time.After(20 * time.Millisecond):
+				}
+				total = 0
+				for _, g := range rec.calls() {
+					total += g
+				}
+			}
+			calls := rec.calls()
+			if largest := slices.Max(calls); largest != tc.wantLargest {
+				t.Errorf("batches of %v messages, want none larger than %d and one of %d", calls, tc.wantLargest, tc.wantLargest)
+			}
+		})
 	}
 }

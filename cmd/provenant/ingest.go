@@ -43,11 +43,12 @@ Rejected messages go to ` + ingest.DeadLetterTopic + ` with the reason in the
 	cmd.Flags().StringVar(&brokers, "brokers", broker.DefaultAddr, "Kafka bootstrap brokers, comma-separated")
 	cmd.Flags().StringVar(&cfg.GroupID, "group", ingest.DefaultGroupID, "consumer group")
 	cmd.Flags().IntVar(&cfg.MaxMessageBytes, "max-message-bytes", ingest.DefaultMaxMessageBytes, "largest message value accepted")
-	cmd.Flags().IntVar(&cfg.BatchSize, "batch-size", 256, "messages checked and stored together")
+	cmd.Flags().IntVar(&cfg.BatchSize, "batch-size", ingest.DefaultBatchSize, "most messages checked and stored together (one transaction)")
+	cmd.Flags().IntVar(&cfg.BatchBytes, "batch-bytes", ingest.DefaultBatchBytes, "a batch stops growing once its message values reach this many bytes")
 	cmd.Flags().DurationVar(&cfg.BatchWait, "batch-wait", 50*time.Millisecond, "how long to wait to fill a batch")
 	cmd.Flags().IntVar(&cfg.Workers, "workers", 0, "messages checked in parallel (0: one per CPU)")
 	cmd.Flags().StringVar(&admin, "admin-addr", "127.0.0.1:9101", "address of /metrics, /healthz and /readyz")
-	cmd.Flags().IntVar(&gcPercent, "gc-percent", 400, "garbage collection target percentage (as GOGC): checking an event allocates about 80 KB and keeps little, so a higher target spends less CPU on collection; a GOGC variable wins over the default; -1 leaves the runtime's setting")
+	cmd.Flags().IntVar(&gcPercent, "gc-percent", 400, "garbage collection target percentage (as GOGC): checking an event allocates tens of kilobytes and keeps little, so a higher target spends less CPU on collection; a GOGC variable wins over the default; -1 leaves the runtime's setting")
 	return cmd
 }
 
