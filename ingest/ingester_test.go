@@ -28,9 +28,11 @@ type pipeline struct {
 	store *sqlstore.Store
 }
 
-func startPipeline(t *testing.T, ctx context.Context, maxBytes int) *pipeline {
+// newPipeline starts a broker with the events and dead-letter topics of
+// partitions partitions, and opens a SQLite store; no ingester yet.
+func newPipeline(t *testing.T, ctx context.Context, partitions int32) *pipeline {
 	t.Helper()
-	b, err := broker.Start(ctx, "127.0.0.1:0", broker.WithTopics(4, supplier.Topic, ingest.DeadLetterTopic))
+	b, err := broker.Start(ctx, "127.0.0.1:0", broker.WithTopics(partitions, supplier.Topic, ingest.DeadLetterTopic))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,7 +42,15 @@ func startPipeline(t *testing.T, ctx context.Context, maxBytes int) *pipeline {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	in, err := ingest.New(ingest.Config{Brokers: []string{b.Addr()}, MaxMessageBytes: maxBytes, SupplierCacheTTL: -1, BatchWait: 10 * time.Millisecond}, st)
+	return &pipeline{addr: b.Addr(), store: st}
+}
+
+// run runs an ingester with cfg (brokers filled in) over st until the test
+// ends.
+func (p *pipeline) run(t *testing.T, ctx context.Context, cfg ingest.Config, st ingest.Store) {
+	t.Helper()
+	cfg.Brokers = []string{p.addr}
+	in, err := ingest.New(cfg, st)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,7 +63,13 @@ func startPipeline(t *testing.T, ctx context.Context, maxBytes int) *pipeline {
 			t.Errorf("ingester: %v", err)
 		}
 	})
-	return &pipeline{addr: b.Addr(), store: st}
+}
+
+func startPipeline(t *testing.T, ctx context.Context, maxBytes int) *pipeline {
+	t.Helper()
+	p := newPipeline(t, ctx, 4)
+	p.run(t, ctx, ingest.Config{MaxMessageBytes: maxBytes, SupplierCacheTTL: -1, BatchWait: 10 * time.Millisecond}, p.store)
+	return p
 }
 
 func (p *pipeline) produce(t *testing.T, ctx context.Context, msgs ...kafka.Message) {
@@ -255,36 +271,13 @@ func TestBatchBounds(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			b, err := broker.Start(ctx, "127.0.0.1:0", broker.WithTopics(1, supplier.Topic, ingest.DeadLetterTopic))
-			if err != nil {
+			p := newPipeline(t, ctx, 1)
+			if _, err := p.store.AddSupplier(ctx, store.Supplier{PublicKey: key.Public().String()}); err != nil {
 				t.Fatal(err)
 			}
-			t.Cleanup(b.Close)
-			st, err := sqlstore.Open(ctx, storetest.SQLiteURL(t), sqlstore.WithSealer(storetest.NewSealer(t)))
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { st.Close() })
-			if _, err := st.AddSupplier(ctx, store.Supplier{PublicKey: key.Public().String()}); err != nil {
-				t.Fatal(err)
-			}
-			p := &pipeline{addr: b.Addr(), store: st}
 			p.produce(t, ctx, slices.Clone(msgs)...)
-
-			rec := &batchRecorder{Store: st}
-			in, err := ingest.New(ingest.Config{Brokers: []string{b.Addr()}, BatchSize: tc.size, BatchBytes: tc.sum, BatchWait: time.Second}, rec)
-			if err != nil {
-				t.Fatal(err)
-			}
-			runCtx, stop := context.WithCancel(ctx)
-			done := make(chan error, 1)
-			go func() { done <- in.Run(runCtx) }()
-			defer func() {
-				stop()
-				if err := <-done; err != nil {
-					t.Errorf("ingester: %v", err)
-				}
-			}()
+			rec := &batchRecorder{Store: p.store}
+			p.run(t, ctx, ingest.Config{BatchSize: tc.size, BatchBytes: tc.sum, BatchWait: time.Second}, rec)
 			for total := 0; total < n; {
 				select {
 				case <-ctx.Done():
