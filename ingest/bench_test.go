@@ -1,15 +1,10 @@
 package ingest_test
 
 import (
-	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"runtime"
-	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -175,29 +170,6 @@ func BenchmarkIngestAtScale(b *testing.B) {
 	benchIngest(b, 1, 200_000)
 }
 
-// backlogEvent is the i-th event of a backlog: realistic sizes, a random ID
-// and product.
-func backlogEvent(i int) store.Event {
-	sum := sha256.Sum256([]byte(strconv.Itoa(i)))
-	id := "ni:///sha-256;" + hex.EncodeToString(sum[:]) + "?ver=CBV2.0"
-	return store.Event{
-		ID:          id,
-		HashID:      id,
-		Type:        "ObjectEvent",
-		Action:      "OBSERVE",
-		BizStep:     "shipping",
-		Disposition: "in_transit",
-		EventTime:   time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(i) * time.Millisecond),
-		Products:    []string{fmt.Sprintf("urn:epc:id:sgtin:4012345.011111.%x", sum[:6])},
-		Supplier:    strings.Repeat("5a", 32),
-		Claims:      []byte(`{"eventID":"` + id + `","type":"ObjectEvent","action":"OBSERVE","bizStep":"shipping"}`),
-		Private:     bytes.Repeat([]byte("p"), 1200),
-		Status:      store.StatusReceived,
-		Topic:       "backlog",
-		Offset:      int64(i),
-	}
-}
-
 // fillBacklog stores n backlog events, in transactions of 1,000.
 func fillBacklog(b *testing.B, ctx context.Context, st *sqlstore.Store, n int) {
 	b.Helper()
@@ -205,7 +177,7 @@ func fillBacklog(b *testing.B, ctx context.Context, st *sqlstore.Store, n int) {
 	for i := 0; i < n; i += per {
 		groups := make([][]store.Event, 0, per)
 		for j := i; j < min(i+per, n); j++ {
-			groups = append(groups, []store.Event{backlogEvent(j)})
+			groups = append(groups, []store.Event{storetest.RandomEvent(j)})
 		}
 		errs, err := st.InsertEventGroups(ctx, groups)
 		if err == nil {

@@ -1,8 +1,6 @@
 package sqlstore_test
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"strings"
 	"testing"
@@ -158,14 +156,6 @@ func BenchmarkClaimEvents(b *testing.B) {
 // the ID and product indexes, which an empty store with sequential IDs hides.
 func BenchmarkInsertEventGroupsAtScale(b *testing.B) {
 	const backlog, groupCount = 200_000, 256
-	randomEvent := func(i int) store.Event {
-		e := benchEvent(i)
-		sum := sha256.Sum256([]byte(e.ID))
-		e.ID = "ni:///sha-256;" + hex.EncodeToString(sum[:]) + "?ver=CBV2.0"
-		e.HashID = e.ID
-		e.Products = []string{fmt.Sprintf("urn:epc:id:sgtin:0614141.107346.%x", sum[:6])}
-		return e
-	}
 	for _, be := range backends() {
 		b.Run(be.name, func(b *testing.B) {
 			s := benchStore(b, be)
@@ -173,7 +163,7 @@ func BenchmarkInsertEventGroupsAtScale(b *testing.B) {
 			n := 0
 			fill := func() {
 				for g := range groups {
-					groups[g] = []store.Event{randomEvent(n)}
+					groups[g] = []store.Event{storetest.RandomEvent(n)}
 					n++
 				}
 				mustInsertGroups(b, s, groups)
