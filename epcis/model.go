@@ -46,6 +46,9 @@ type Document struct {
 	SubscriptionID string
 	// Context is the document's @context (for a bare event, the event's).
 	Context Context
+	// RawContext is that @context member exactly as given in the input
+	// when it is a string, array or object; nil otherwise.
+	RawContext json.RawMessage
 	// HashIgnoredFields are the event members the document asks hash
 	// generators to leave out (a "<prefix>:ignoreFields" list at document or
 	// queryResults level, an extension of the GS1 reference implementation

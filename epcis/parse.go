@@ -121,6 +121,9 @@ func parse(name string, data []byte) *parseResult {
 	}
 	doc := &Document{}
 	p.doc = doc
+	if c := scan.context; c[1] > c[0] {
+		doc.RawContext = json.RawMessage(data[c[0]:c[1]])
+	}
 	switch {
 	case typ == TypeEPCISDocument || typ == TypeEPCISQueryDocument:
 		doc.Type = typ
@@ -680,6 +683,10 @@ type jsonScan struct {
 	// spans are the byte ranges [start, end) of the objects that are
 	// items of the array at the target path, by index.
 	spans map[int][2]int
+	// context is the byte range [start, end) of the top-level object's
+	// "@context" value when it is a string, array or object; {0, 0}
+	// otherwise.
+	context [2]int
 }
 
 // scanJSON walks JSON text once, tracking where it is. It reports nesting
@@ -697,6 +704,9 @@ func scanJSON(data []byte, maxDepth int, target []string) jsonScan {
 	}
 	var out jsonScan
 	stack := make([]frame, 0, 16)
+	// contextNext is set between the top-level key "@context" and its
+	// value; contextStart is where a container value began (-1: none).
+	contextNext, contextStart := false, -1
 	pointer := func(last string) string {
 		var b strings.Builder
 		for _, f := range stack[:len(stack)-1] {
@@ -735,6 +745,10 @@ func scanJSON(data []byte, maxDepth int, target []string) jsonScan {
 			}
 			top := &stack[len(stack)-1]
 			if !top.object || !top.expectKey {
+				if contextNext && len(stack) == 1 {
+					out.context = [2]int{start - 1, min(i+1, len(data))}
+					contextNext = false
+				}
 				continue
 			}
 			key := string(data[start:min(i, len(data))])
@@ -746,6 +760,7 @@ func scanJSON(data []byte, maxDepth int, target []string) jsonScan {
 			}
 			top.expectKey = false
 			top.seg = key
+			contextNext = len(stack) == 1 && key == "@context"
 			if top.keys == nil {
 				top.keys = map[string]struct{}{}
 			}
@@ -754,6 +769,9 @@ func scanJSON(data []byte, maxDepth int, target []string) jsonScan {
 			}
 			top.keys[key] = struct{}{}
 		case '{', '[':
+			if contextNext && len(stack) == 1 {
+				contextStart, contextNext = i, false
+			}
 			itemStart := -1
 			if len(stack) > 0 && !stack[len(stack)-1].object {
 				parent := &stack[len(stack)-1]
@@ -773,6 +791,10 @@ func scanJSON(data []byte, maxDepth int, target []string) jsonScan {
 			}
 			f := stack[len(stack)-1]
 			stack = stack[:len(stack)-1]
+			if contextStart >= 0 && len(stack) == 1 {
+				out.context = [2]int{contextStart, i + 1}
+				contextStart = -1
+			}
 			if f.start >= 0 && len(stack) > 0 {
 				if out.spans == nil {
 					out.spans = map[int][2]int{}
@@ -780,6 +802,7 @@ func scanJSON(data []byte, maxDepth int, target []string) jsonScan {
 				out.spans[stack[len(stack)-1].index] = [2]int{f.start, i + 1}
 			}
 		case ',':
+			contextNext = false // a scalar @context value ended
 			if len(stack) > 0 {
 				top := &stack[len(stack)-1]
 				if top.object {

@@ -1,6 +1,7 @@
 package epcis
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"os"
@@ -62,6 +63,7 @@ func FuzzParseValidate(f *testing.F) {
 			if d == nil {
 				continue
 			}
+			checkRawContext(t, data, d)
 			for i, ev := range d.Events {
 				if ev.Index < 0 || (i > 0 && ev.Index <= d.Events[i-1].Index) {
 					t.Errorf("event %d has index %d", i, ev.Index)
@@ -75,6 +77,24 @@ func FuzzParseValidate(f *testing.F) {
 			}
 		}
 	})
+}
+
+// checkRawContext checks d.RawContext against the top-level "@context"
+// member that encoding/json finds (the last one, if repeated): the same
+// bytes when it is a string, array or object, else nil.
+func checkRawContext(t *testing.T, data []byte, d *Document) {
+	t.Helper()
+	var top map[string]json.RawMessage
+	if json.Unmarshal(data, &top) != nil {
+		return
+	}
+	want := top["@context"]
+	if len(want) == 0 || !strings.ContainsRune(`"[{`, rune(want[0])) {
+		want = nil
+	}
+	if !bytes.Equal(d.RawContext, want) {
+		t.Errorf("RawContext = %q, encoding/json finds %q", d.RawContext, want)
+	}
 }
 
 func checkFuzzError(t *testing.T, what string, err error) {

@@ -397,3 +397,31 @@ func TestEventIDSyntax(t *testing.T) {
 		}
 	}
 }
+
+func TestRawContext(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+	}{
+		{"document array", `{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", {"ex": "https://ex.com/"}], "type": "EPCISDocument", "epcisBody": {"eventList": []}}`,
+			`["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", {"ex": "https://ex.com/"}]`},
+		{"bare event string", `{"type":"ObjectEvent","@context":"https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"}`,
+			`"https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"`},
+		{"object after nested values", `{"type": "ObjectEvent", "a": {"b": [1, "x\"}"]}, "@context" :  {"k": "v"} }`, `{"k": "v"}`},
+		{"escaped key", `{"type": "ObjectEvent", "\u0040context": ["x"]}`, `["x"]`},
+		{"only in an event", `{"type": "EPCISDocument", "epcisBody": {"eventList": [{"@context": "inner", "type": "ObjectEvent"}]}}`, ``},
+		{"other case", `{"type": "ObjectEvent", "@Context": "x"}`, ``},
+		{"scalar", `{"type": "ObjectEvent", "@context": 5, "b": "x"}`, ``},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			doc, _ := Parse("t.json", []byte(tc.in))
+			if doc == nil {
+				t.Fatalf("Parse(%s) gave no document", tc.in)
+			}
+			if string(doc.RawContext) != tc.want {
+				t.Errorf("RawContext = %q, want %q", doc.RawContext, tc.want)
+			}
+			checkRawContext(t, []byte(tc.in), doc)
+		})
+	}
+}

@@ -93,7 +93,7 @@ func (p *Processor) Process(ctx context.Context, m kafka.Message) ([]store.Event
 	if !known {
 		return nil, reject(CodeUnknownSupplier, fmt.Errorf("supplier key %s is not registered", pub))
 	}
-	ctxJSON := documentContext(m.Value)
+	ctxJSON := doc.RawContext
 	events := make([]store.Event, len(doc.Events))
 	for i := range doc.Events {
 		ev := &doc.Events[i]

@@ -47,6 +47,9 @@ func TestProcessAccepts(t *testing.T) {
 		if !bytes.Contains(priv.Event, []byte("PO-")) || !bytes.Contains(msg.Value, priv.Event) || !bytes.Contains(priv.Event, []byte("\n")) || priv.Signature == "" || priv.Salt == "" {
 			t.Errorf("private payload lacks the event's exact bytes or its signature: %s", e.Private)
 		}
+		if want := `["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"]`; string(priv.Context) != want {
+			t.Errorf("private payload's context = %s, want the document's @context %s", priv.Context, want)
+		}
 	}
 }
 
