@@ -1,6 +1,7 @@
 package epcis
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"slices"
@@ -207,20 +208,48 @@ func comparePointers(a, b string) int {
 		var sa, sb string
 		sa, a = nextSegment(a)
 		sb, b = nextSegment(b)
-		if sa == sb {
-			continue
+		if c := compareSegments(sa, sb); c != 0 {
+			return c
 		}
-		na, errA := strconv.Atoi(sa)
-		nb, errB := strconv.Atoi(sb)
-		if errA == nil && errB == nil {
-			if na < nb {
-				return -1
-			}
-			return 1
-		}
-		return strings.Compare(sa, sb)
 	}
 	return 0
+}
+
+// compareSegments orders pointer segments totally: all-digit segments
+// (array indexes) first, by numeric value of any length and then by their
+// text ("0" before "00"), then every other segment by its text. A total
+// order keeps the sorted problems independent of the order they were
+// found in.
+func compareSegments(a, b string) int {
+	da, db := isDigits(a), isDigits(b)
+	switch {
+	case da && db:
+		ta, tb := strings.TrimLeft(a, "0"), strings.TrimLeft(b, "0")
+		if len(ta) != len(tb) {
+			return cmp.Compare(len(ta), len(tb))
+		}
+		if c := strings.Compare(ta, tb); c != 0 {
+			return c
+		}
+	case da:
+		return -1
+	case db:
+		return 1
+	}
+	return strings.Compare(a, b)
+}
+
+// isDigits reports whether s is a non-empty run of ASCII digits.
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // nextSegment splits "/a/b" into "a" and "/b". It returns "", "" at the end,

@@ -289,6 +289,45 @@ func TestSortProblems(t *testing.T) {
 	}
 }
 
+// TestComparePointersTotal checks that pointer order is a total order:
+// antisymmetric and transitive over segments that look alike as numbers
+// ("0", "00"), overflow int, or mix digits and names. FuzzSchemaCheck found
+// "/00000000" and "/00000000000000000000" comparing greater each way, which
+// left the problem order to the order problems were found in.
+func TestComparePointersTotal(t *testing.T) {
+	ptrs := []string{
+		"", "/0", "/00", "/00000000", "/00000000000000000000", "/1", "/2", "/10", "/010",
+		"/99999999999999999999", "/100000000000000000000", "/1a", "/a", "/b", "/a/0", "/a/10", "/a/2", "/0/a",
+	}
+	for _, a := range ptrs {
+		if c := comparePointers(a, a); c != 0 {
+			t.Errorf("compare(%q, %q) = %d, want 0", a, a, c)
+		}
+		for _, b := range ptrs {
+			if a == b {
+				continue
+			}
+			ab, ba := comparePointers(a, b), comparePointers(b, a)
+			if ab == 0 || ab != -ba {
+				t.Errorf("compare(%q, %q) = %d, compare(%q, %q) = %d: want opposite signs", a, b, ab, b, a, ba)
+			}
+			for _, c := range ptrs {
+				if ab < 0 && comparePointers(b, c) < 0 && comparePointers(a, c) >= 0 {
+					t.Errorf("%q < %q < %q but compare(%q, %q) = %d", a, b, c, a, c, comparePointers(a, c))
+				}
+			}
+		}
+	}
+	want := []string{"/0", "/00", "/00000000", "/00000000000000000000"}
+	for _, in := range [][]string{want, {want[3], want[1], want[2], want[0]}} {
+		got := slices.Clone(in)
+		slices.SortFunc(got, comparePointers)
+		if !slices.Equal(got, want) {
+			t.Errorf("sorted %v = %v, want %v", in, got, want)
+		}
+	}
+}
+
 func TestVocabularyExpand(t *testing.T) {
 	ctx, err := ParseContext([]byte(`{"acme": "https://ns.acme.example/"}`))
 	if err != nil {
