@@ -19,16 +19,15 @@ import (
 // case none of its events is stored. The returned error means nothing was stored.
 //
 // It takes a fixed number of statements per call, not per group. Inside the transaction
-// it reads the content digests already stored under the groups' IDs, decides every group
-// from them in memory (planGroups), and inserts the new events of the accepted groups
-// with insertPrepared, sorted by ID as InsertEvents does, so that concurrent writers take
-// their row locks in one order. On SQLite the write transaction holds the database lock
-// from its start, so the plan cannot go stale. On PostgreSQL a concurrent transaction may
-// commit one of the IDs between the read and the insert; insertPrepared then reports it
-// as a conflict if its content differs, and the insert is rolled back to a savepoint and
-// planned again from digests read anew (READ COMMITTED: the new read sees the row). The
-// events table only grows, so every new plan knows more IDs than the last, and the loop
-// ends.
+// it decides every group in memory (planGroups), first assuming that none of their IDs is
+// stored yet, and inserts the new events of the accepted groups with insertPrepared, sorted
+// by ID as InsertEvents does, so that concurrent writers take their row locks in one order.
+// A stored ID with the same content is a repeat and changes nothing. A stored ID with other
+// content, whether stored before the call or, on PostgreSQL, by a concurrent transaction
+// that committed meanwhile, makes insertPrepared report a conflict: the insert is then
+// rolled back to a savepoint and planned again from the digests stored under the groups'
+// IDs, read anew (READ COMMITTED: the new read sees the row). The events table only grows,
+// so every new plan knows more IDs than the last, and the loop ends.
 func (s *Store) InsertEventGroups(ctx context.Context, groups [][]store.Event) ([]error, error) {
 	if s.sealer == nil {
 		return nil, fmt.Errorf("insert event groups: %w", store.ErrNoSealer)
@@ -105,10 +104,11 @@ func (s *Store) insertGroups(ctx context.Context, tx *sql.Tx, groups []preparedG
 			}
 		}
 	}
-	stored, err := s.storedDigests(ctx, tx, lookup)
-	if err != nil {
-		return nil, err
-	}
+	// The first plan assumes that none of the IDs is stored, which is what ingest sees
+	// almost always; a repeat with the same content does not upset it, and one with other
+	// content shows up as a conflict from insertPrepared, as a concurrent writer's does.
+	// Reading the stored digests first would cost a lookup per event on every call.
+	stored := map[string][]byte{}
 	if _, err := tx.ExecContext(ctx, "SAVEPOINT "+groupsSavepoint); err != nil {
 		return nil, fmt.Errorf("savepoint: %w", err)
 	}

@@ -36,10 +36,11 @@ const insertEventsPrefix = `INSERT INTO events (id, hash_id, type, action, biz_s
 const eventParams = 21
 
 // Rows per multi-row statement, keeping the parameters of one statement well under the
-// limits of SQLite (32766) and PostgreSQL (65535).
+// limits of SQLite (32766) and PostgreSQL (65535). The inserts of events and products
+// take powers of two up to these (pow2Chunks), so that their statements can be cached.
 const (
-	eventsPerStatement   = 500
-	productsPerStatement = 3000
+	eventsPerStatement   = 512
+	productsPerStatement = 2048
 	idsPerStatement      = 5000
 )
 
@@ -101,6 +102,17 @@ func uniqueStrings(v []string) []string {
 	return slices.Compact(out)
 }
 
+// insertEventsQuery inserts rows events, skipping the IDs stored, and returns the IDs
+// inserted.
+func insertEventsQuery(rows int) string {
+	return insertEventsPrefix + valuesList(rows, eventParams) + ` ON CONFLICT (id) DO NOTHING RETURNING id`
+}
+
+// insertProductsQuery inserts rows rows of the product index.
+func insertProductsQuery(rows int) string {
+	return `INSERT INTO event_products (product, event_time, event_id) VALUES ` + valuesList(rows, 3)
+}
+
 // valuesList returns "(?, ?), (?, ?)" for rows rows of width placeholders.
 func valuesList(rows, width int) string {
 	row := "(" + strings.Repeat("?, ", width-1) + "?)"
@@ -126,13 +138,12 @@ func chunks[T any](v []T, size int, fn func([]T) error) error {
 // deadlock.
 func (s *Store) insertPrepared(ctx context.Context, tx *sql.Tx, ps []*preparedEvent) ([]store.InsertResult, error) {
 	inserted := make(map[string]bool, len(ps))
-	err := chunks(ps, eventsPerStatement, func(chunk []*preparedEvent) error {
+	err := pow2Chunks(ps, eventsPerStatement, func(chunk []*preparedEvent) error {
 		args := make([]any, 0, eventParams*len(chunk))
 		for _, p := range chunk {
 			args = append(args, p.args...)
 		}
-		rows, err := tx.QueryContext(ctx, s.q(insertEventsPrefix+valuesList(len(chunk), eventParams)+
-			` ON CONFLICT (id) DO NOTHING RETURNING id`), args...)
+		rows, err := s.txQuery(ctx, tx, s.q(insertEventsQuery(len(chunk))), args...)
 		if err != nil {
 			return err
 		}
@@ -187,13 +198,12 @@ func (s *Store) insertPrepared(ctx context.Context, tx *sql.Tx, ps []*preparedEv
 			productRows = append(productRows, productRow{product, p.eventTime, p.id})
 		}
 	}
-	err = chunks(productRows, productsPerStatement, func(chunk []productRow) error {
+	err = pow2Chunks(productRows, productsPerStatement, func(chunk []productRow) error {
 		args := make([]any, 0, 3*len(chunk))
 		for _, r := range chunk {
 			args = append(args, r.product, r.eventTime, r.eventID)
 		}
-		_, err := tx.ExecContext(ctx, s.q(`INSERT INTO event_products (product, event_time, event_id) VALUES `+
-			valuesList(len(chunk), 3)), args...)
+		_, err := s.txExec(ctx, tx, s.q(insertProductsQuery(len(chunk))), args...)
 		return err
 	})
 	if err != nil {

@@ -42,6 +42,9 @@ type Store struct {
 	// time the groups are planned, before their events are inserted; an error it returns
 	// fails the transaction attempt.
 	afterGroupsPlanned func() error
+
+	// stmts caches the writer's prepared inserts on SQLite; nil on PostgreSQL.
+	stmts *stmtCache
 }
 
 // Open opens the database at rawURL and brings its schema up to date. rawURL is
@@ -74,6 +77,11 @@ func Open(ctx context.Context, rawURL string, opts ...Option) (*Store, error) {
 		return nil, fmt.Errorf("sqlstore: %w", err)
 	}
 	if t.dialect == dialectSQLite {
+		// Statements are prepared on the schema the migrations made.
+		if s.stmts, err = newStmtCache(ctx, s.w, cachedInserts(s.dialect)); err != nil {
+			s.Close()
+			return nil, fmt.Errorf("sqlstore: %w", err)
+		}
 		// Readers open after migrations: the first one may have just created the file.
 		if err := s.r.PingContext(ctx); err != nil {
 			s.Close()
@@ -204,11 +212,15 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // Close closes the database connections.
 func (s *Store) Close() error {
+	var errS error
+	if s.stmts != nil {
+		errS = s.stmts.close()
+	}
 	var errR error
 	if s.r != s.w {
 		errR = s.r.Close()
 	}
-	return errors.Join(s.w.Close(), errR)
+	return errors.Join(errS, s.w.Close(), errR)
 }
 
 // maxTxAttempts bounds how often a transaction that PostgreSQL aborted as a deadlock
