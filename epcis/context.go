@@ -3,6 +3,7 @@ package epcis
 import (
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -60,6 +61,64 @@ func ParseContext(raw json.RawMessage) (Context, error) {
 	return c, nil
 }
 
+// contextFromTree reads an @context value decoded with UseNumber (nil when
+// absent), with the same result and error as ParseContext given the
+// value re-encoded by reencodeJSON, as parse used to do.
+//
+// Re-encoding and decoding again gives back v except that numbers become
+// float64: strings survive, being valid UTF-8 as both encoding/json and
+// decodeJSONTree leave them, and key order, repeated keys and the
+// spelling of escapes, numbers and whitespace are gone once decoded. So
+// when every number converts, add sees the same strings, maps and arrays,
+// and names the type of a number as float64 in its errors. When one does
+// not, ParseContext's error names the first such number in the
+// re-encoded text, whose keys are sorted, so the value takes that road.
+func contextFromTree(v any) (Context, error) {
+	if v == nil {
+		return Context{prefixes: map[string]string{}}, nil
+	}
+	if !numbersFitFloat64(v) {
+		return ParseContext(reencodeJSON(v))
+	}
+	c := Context{prefixes: map[string]string{}}
+	if err := c.add(v); err != nil {
+		return Context{}, err
+	}
+	return c, nil
+}
+
+// numbersFitFloat64 reports whether every json.Number in a decoded JSON
+// value converts to a float64 as json.Unmarshal converts it.
+func numbersFitFloat64(v any) bool {
+	switch t := v.(type) {
+	case json.Number:
+		_, err := strconv.ParseFloat(string(t), 64)
+		return err == nil
+	case []any:
+		for _, item := range t {
+			if !numbersFitFloat64(item) {
+				return false
+			}
+		}
+	case map[string]any:
+		for _, item := range t {
+			if !numbersFitFloat64(item) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// contextTypeName names the Go type of a decoded @context value in
+// errors, json.Number as float64: the type json.Unmarshal gives numbers.
+func contextTypeName(v any) string {
+	if _, ok := v.(json.Number); ok {
+		return "float64"
+	}
+	return fmt.Sprintf("%T", v)
+}
+
 func (c *Context) add(v any) error {
 	switch t := v.(type) {
 	case string:
@@ -87,11 +146,11 @@ func (c *Context) add(v any) error {
 			case nil:
 				delete(c.prefixes, prefix)
 			default:
-				return fmt.Errorf("@context: term %q has a definition of type %T, want a string or an object", prefix, def)
+				return fmt.Errorf("@context: term %q has a definition of type %s, want a string or an object", prefix, contextTypeName(def))
 			}
 		}
 	default:
-		return fmt.Errorf("@context: value of type %T, want a string, an object or an array", v)
+		return fmt.Errorf("@context: value of type %s, want a string, an object or an array", contextTypeName(v))
 	}
 	return nil
 }

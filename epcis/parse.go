@@ -81,36 +81,17 @@ func parse(name string, data []byte) *parseResult {
 		p.list.add(-1, "", "", CodeInvalidJSON, "", "invalid JSON at line %d, column %d: the input is not valid UTF-8", line, col)
 		return p
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	var tree any
-	if err := dec.Decode(&tree); err != nil {
-		if scanJSON(data, MaxDepth, nil).tooDeep {
-			p.list.add(-1, "", "", CodeTooDeep, "", "objects and arrays nest more than %d levels deep", MaxDepth)
-		} else {
-			p.list.add(-1, "", "", CodeInvalidJSON, "", "%s", describeJSONError(data, err, dec))
+	tree, scan, ok := decodeAndScan(data)
+	if !ok {
+		// Not well-formed, or too deep: encoding/json and scanJSON decide
+		// and word the problem, as they always have. (Should they accept
+		// the input after all, parse goes on with what they found.)
+		if tree, scan, ok = p.decodeStandard(data); !ok {
+			return p
 		}
-		return p
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		line, col := lineAndColumn(data, int(dec.InputOffset()))
-		p.list.add(-1, "", "", CodeInvalidJSON, "", "invalid JSON at line %d, column %d: unexpected data after the top-level value", line, col)
-		return p
 	}
 	top, isObject := tree.(map[string]any)
 	typ, hasType := top["type"].(string)
-	var listTokens []string
-	switch typ {
-	case TypeEPCISDocument:
-		listTokens = []string{"epcisBody", "eventList"}
-	case TypeEPCISQueryDocument:
-		listTokens = []string{"epcisBody", "queryResults", "resultsBody", "eventList"}
-	}
-	scan := scanJSON(data, MaxDepth, listTokens)
-	if scan.tooDeep {
-		p.list.add(-1, "", "", CodeTooDeep, "", "objects and arrays nest more than %d levels deep", MaxDepth)
-		return p
-	}
 	for _, d := range scan.duplicates {
 		p.list.add(-1, "", d, CodeDuplicateKey, "", "key %q appears more than once in this object; JSON-LD and signatures need each key once", lastSegment(d))
 	}
@@ -148,14 +129,93 @@ func parse(name string, data []byte) *parseResult {
 	return p
 }
 
+// scanTargets returns the paths of the values whose byte ranges parse
+// needs, as targets of decodeJSONTree: the top-level @context, and the
+// event lists of an EPCISDocument and of an EPCISQueryDocument.
+func scanTargets() []jsonTarget {
+	return []jsonTarget{
+		{path: []string{"@context"}},
+		{path: []string{"epcisBody", "eventList"}, items: true},
+		{path: []string{"epcisBody", "queryResults", "resultsBody", "eventList"}, items: true},
+	}
+}
+
+// decodeAndScan decodes data with decodeJSONTree and returns the tree
+// with what scanJSON finds in data, without a second pass in the common
+// case. It reports false, recording nothing, when data is not well-formed
+// JSON or nests more than MaxDepth levels deep.
+func decodeAndScan(data []byte) (any, jsonScan, bool) {
+	t, ok := decodeJSONTree(data, MaxDepth, scanTargets())
+	if !ok {
+		return nil, jsonScan{}, false
+	}
+	if t.duplicateKeys {
+		// Such input is rejected. scanJSON words the pointers of the
+		// repeated keys as it always has, and picks among several
+		// matches of a path as it always has.
+		return t.value, scanJSON(data, MaxDepth, eventListTokens(t.value)), true
+	}
+	// Each path matched at most once, and what it matched is in the tree.
+	var scan jsonScan
+	if c := t.found[0].span; c[1] > c[0] && strings.IndexByte(`"[{`, data[c[0]]) >= 0 {
+		scan.context = c
+	}
+	top, _ := t.value.(map[string]any)
+	switch top["type"] {
+	case TypeEPCISDocument:
+		scan.spans = t.found[1].items
+	case TypeEPCISQueryDocument:
+		scan.spans = t.found[2].items
+	}
+	return t.value, scan, true
+}
+
+// decodeStandard decodes data with encoding/json and scans it with
+// scanJSON, as parse did before decodeJSONTree. When data is not
+// well-formed JSON or nests more than MaxDepth levels deep, it records the
+// problem, worded after encoding/json's error, and reports false.
+func (p *parseResult) decodeStandard(data []byte) (any, jsonScan, bool) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var tree any
+	if err := dec.Decode(&tree); err != nil {
+		if scanJSON(data, MaxDepth, nil).tooDeep {
+			p.list.add(-1, "", "", CodeTooDeep, "", "objects and arrays nest more than %d levels deep", MaxDepth)
+		} else {
+			p.list.add(-1, "", "", CodeInvalidJSON, "", "%s", describeJSONError(data, err, dec))
+		}
+		return nil, jsonScan{}, false
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		line, col := lineAndColumn(data, int(dec.InputOffset()))
+		p.list.add(-1, "", "", CodeInvalidJSON, "", "invalid JSON at line %d, column %d: unexpected data after the top-level value", line, col)
+		return nil, jsonScan{}, false
+	}
+	scan := scanJSON(data, MaxDepth, eventListTokens(tree))
+	if scan.tooDeep {
+		p.list.add(-1, "", "", CodeTooDeep, "", "objects and arrays nest more than %d levels deep", MaxDepth)
+		return nil, jsonScan{}, false
+	}
+	return tree, scan, true
+}
+
+// eventListTokens returns the path of the event list of a decoded
+// EPCISDocument or EPCISQueryDocument, nil for any other value.
+func eventListTokens(tree any) []string {
+	top, _ := tree.(map[string]any)
+	switch top["type"] {
+	case TypeEPCISDocument:
+		return []string{"epcisBody", "eventList"}
+	case TypeEPCISQueryDocument:
+		return []string{"epcisBody", "queryResults", "resultsBody", "eventList"}
+	}
+	return nil
+}
+
 // context reads an @context value (nil when absent), recording a problem
 // when it cannot be read.
 func (p *parseResult) context(eventIndex int, eventID, path string, v any) Context {
-	var raw json.RawMessage
-	if v != nil {
-		raw = reencodeJSON(v)
-	}
-	ctx, err := ParseContext(raw)
+	ctx, err := contextFromTree(v)
 	if err != nil {
 		p.list.add(eventIndex, eventID, path, CodeInvalidContext, "", "%v", err)
 		return Context{}
@@ -166,8 +226,9 @@ func (p *parseResult) context(eventIndex int, eventID, path string, v any) Conte
 // decodeDocument decodes the header fields and events of an EPCISDocument
 // or EPCISQueryDocument.
 //
-// spans holds the byte range in data of each object of the eventList.
-func (p *parseResult) decodeDocument(top map[string]any, data []byte, spans map[int][2]int) {
+// spans holds the byte range in data of each object of the eventList, by
+// index ({0, 0} for other items).
+func (p *parseResult) decodeDocument(top map[string]any, data []byte, spans [][2]int) {
 	doc := p.doc
 	d := fieldDecoder{p: p, obj: top, index: -1}
 	doc.ID = d.str("id")
@@ -232,8 +293,8 @@ func (p *parseResult) decodeDocument(top map[string]any, data []byte, spans map[
 			continue
 		}
 		var raw json.RawMessage
-		if span, ok := spans[i]; ok {
-			raw = data[span[0]:span[1]:span[1]]
+		if i < len(spans) && spans[i][1] > 0 {
+			raw = data[spans[i][0]:spans[i][1]:spans[i][1]]
 		} else {
 			raw = reencodeJSON(obj) // the scan and the decoding agree; this is only a guard
 		}
@@ -568,6 +629,9 @@ func extensionFields(obj map[string]any, standard map[string]bool) map[string]js
 // reencodeJSON re-encodes a decoded JSON value; numbers keep their literal
 // text because they are json.Number.
 func reencodeJSON(v any) json.RawMessage {
+	if b, ok := marshalScalarJSON(v); ok {
+		return b
+	}
 	b, err := json.Marshal(v)
 	if err != nil {
 		return nil
@@ -681,8 +745,9 @@ type jsonScan struct {
 	// duplicates are the JSON Pointers of keys repeated within an object.
 	duplicates []string
 	// spans are the byte ranges [start, end) of the objects that are
-	// items of the array at the target path, by index.
-	spans map[int][2]int
+	// items of the array at the target path, by index; {0, 0} for the
+	// other items.
+	spans [][2]int
 	// context is the byte range [start, end) of the top-level object's
 	// "@context" value when it is a string, array or object; {0, 0}
 	// otherwise.
@@ -761,6 +826,10 @@ func scanJSON(data []byte, maxDepth int, target []string) jsonScan {
 			top.expectKey = false
 			top.seg = key
 			contextNext = len(stack) == 1 && key == "@context"
+			if contextNext {
+				// A repeated key's last value is the one decoded.
+				out.context = [2]int{}
+			}
 			if top.keys == nil {
 				top.keys = map[string]struct{}{}
 			}
@@ -796,10 +865,11 @@ func scanJSON(data []byte, maxDepth int, target []string) jsonScan {
 				contextStart = -1
 			}
 			if f.start >= 0 && len(stack) > 0 {
-				if out.spans == nil {
-					out.spans = map[int][2]int{}
+				index := stack[len(stack)-1].index
+				if index >= len(out.spans) {
+					out.spans = append(out.spans, make([][2]int, index+1-len(out.spans))...)
 				}
-				out.spans[stack[len(stack)-1].index] = [2]int{f.start, i + 1}
+				out.spans[index] = [2]int{f.start, i + 1}
 			}
 		case ',':
 			contextNext = false // a scalar @context value ended

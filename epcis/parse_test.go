@@ -450,6 +450,9 @@ func TestRawContext(t *testing.T) {
 		{"only in an event", `{"type": "EPCISDocument", "epcisBody": {"eventList": [{"@context": "inner", "type": "ObjectEvent"}]}}`, ``},
 		{"other case", `{"type": "ObjectEvent", "@Context": "x"}`, ``},
 		{"scalar", `{"type": "ObjectEvent", "@context": 5, "b": "x"}`, ``},
+		{"repeated, last scalar", `{"@context": {"a": "b"}, "@context": 1, "type": "ObjectEvent"}`, ``},
+		{"repeated, last object", `{"@context": 1, "@context": {"a": "b"}, "type": "ObjectEvent"}`, `{"a": "b"}`},
+		{"repeated, last string", `{"@context": ["x"], "@context": "y", "type": "ObjectEvent"}`, `"y"`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
