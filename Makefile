@@ -56,13 +56,14 @@ vet:
 unit: postgres tools fabric
 	PROVENANT_CONFORMANCE_DIR=$(CONFORMANCE) $(GO) test -race -count=1 -timeout 30m ./...
 
-# A short run of the main fuzz targets (the parsers, the fast schema check
+# A short run of the main fuzz targets (the parsers and the JSON decoder, the fast schema check
 # against the library, the hash against gnark-crypto); run longer with
 # FUZZTIME=10m make fuzz.
 fuzz:
 	$(GO) test ./epcis -run '^$$' -fuzz '^FuzzHashID$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./epcis -run '^$$' -fuzz '^FuzzParseValidate$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./epcis -run '^$$' -fuzz '^FuzzSchemaCheck$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./epcis -run '^$$' -fuzz '^FuzzDecodeTree$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./field -run '^$$' -fuzz '^FuzzCompress$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./chaincode -run '^$$' -fuzz '^FuzzAnchorBatch$$' -fuzztime $(FUZZTIME)
 
