@@ -237,17 +237,12 @@ type checkedBatch struct {
 // until ctx is done.
 func (in *Ingester) checkStage(ctx context.Context, out chan<- checkedBatch) error {
 	for {
-		batch, err := in.fetch(ctx)
-		if err != nil {
-			return fmt.Errorf("ingest: fetch: %w", err)
-		}
-		in.metrics.Consumed.Add(float64(len(batch)))
-		outcomes, err := in.check(ctx, batch)
+		b, err := in.fetchChecked(ctx)
 		if err != nil {
 			return err
 		}
 		select {
-		case out <- checkedBatch{msgs: batch, outcomes: outcomes}:
+		case out <- b:
 		case <-ctx.Done():
 			return ctx.Err()
 		}
@@ -269,13 +264,17 @@ func (in *Ingester) storeStage(ctx context.Context, batches <-chan checkedBatch)
 	}
 }
 
-// fetch waits for one message, then gathers more for up to BatchWait, until
-// the batch holds BatchSize messages or BatchBytes of values.
+// fetchChecked waits for one message, then gathers more for up to
+// BatchWait, until the batch holds BatchSize messages or BatchBytes of
+// values, and checks them. Each message goes to the check workers as soon
+// as it is fetched, so that fetching a batch, which waits on the reader,
+// overlaps checking it.
+//
 // The reader's errors are transient (kafka-go keeps reconnecting after it
 // reports that a broker is unreachable, or a partition failed): they are
 // logged and the wait goes on, so that a broker outage never ends the
 // service. Only ctx ends the wait.
-func (in *Ingester) fetch(ctx context.Context) ([]kafka.Message, error) {
+func (in *Ingester) fetchChecked(ctx context.Context) (checkedBatch, error) {
 	var first kafka.Message
 	err := retry(ctx, in.log, "fetch messages", func() error {
 		var err error
@@ -283,21 +282,93 @@ func (in *Ingester) fetch(ctx context.Context) ([]kafka.Message, error) {
 		return err
 	})
 	if err != nil {
-		return nil, err
+		return checkedBatch{}, fmt.Errorf("ingest: fetch: %w", err)
 	}
-	batch := []kafka.Message{first}
+	c := in.startCheck(ctx)
+	c.add(first)
 	size := len(first.Value)
 	fillCtx, cancel := context.WithTimeout(ctx, in.cfg.BatchWait)
 	defer cancel()
-	for len(batch) < in.cfg.BatchSize && size < in.cfg.BatchBytes {
+	for c.n < in.cfg.BatchSize && size < in.cfg.BatchBytes {
 		m, err := in.reader.FetchMessage(fillCtx)
 		if err != nil {
 			break
 		}
-		batch = append(batch, m)
+		c.add(m)
 		size += len(m.Value)
 	}
-	return batch, nil
+	in.metrics.Consumed.Add(float64(c.n))
+	return c.wait()
+}
+
+// A checker runs the Processor over one batch on the configured workers,
+// message by message as they are added. Registry failures are retried;
+// they never turn into rejects.
+type checker struct {
+	msgs     []kafka.Message // BatchSize long; the first n are added
+	outcomes []outcome       // by index in msgs
+	n        int             // messages added, only ever read by the adder
+	jobs     chan int        // indexes in msgs, as many as it holds
+	wg       sync.WaitGroup
+
+	mu       sync.Mutex
+	firstErr error
+}
+
+// startCheck starts the workers of a batch.
+func (in *Ingester) startCheck(ctx context.Context) *checker {
+	c := &checker{
+		msgs:     make([]kafka.Message, in.cfg.BatchSize),
+		outcomes: make([]outcome, in.cfg.BatchSize),
+		jobs:     make(chan int, in.cfg.BatchSize),
+	}
+	for range in.cfg.Workers {
+		c.wg.Go(func() {
+			for i := range c.jobs {
+				// msgs[i] was written before i was sent: reading it
+				// here is ordered by the channel.
+				if err := in.checkOne(ctx, c.msgs[i], &c.outcomes[i]); err != nil {
+					c.mu.Lock()
+					if c.firstErr == nil {
+						c.firstErr = err
+					}
+					c.mu.Unlock()
+				}
+			}
+		})
+	}
+	return c
+}
+
+// add hands m to the workers; it never blocks.
+func (c *checker) add(m kafka.Message) {
+	c.msgs[c.n] = m
+	c.jobs <- c.n
+	c.n++
+}
+
+// wait waits for the workers to check every message added.
+func (c *checker) wait() (checkedBatch, error) {
+	close(c.jobs)
+	c.wg.Wait()
+	return checkedBatch{msgs: c.msgs[:c.n], outcomes: c.outcomes[:c.n]}, c.firstErr
+}
+
+// checkOne checks m into *o, retrying registry failures until ctx is done.
+func (in *Ingester) checkOne(ctx context.Context, m kafka.Message, o *outcome) error {
+	return retry(ctx, in.log, "check message", func() error {
+		events, err := in.proc.Process(ctx, m)
+		var rej *RejectError
+		switch {
+		case errors.As(err, &rej):
+			*o = outcome{reject: rej}
+		case err != nil:
+			return err
+		default:
+			*o = outcome{events: events}
+		}
+		return nil
+	})
 }
 
 // outcome is what checking one message gave.
@@ -360,50 +431,6 @@ func (in *Ingester) settle(ctx context.Context, batch []kafka.Message, outcomes 
 		return err
 	}
 	return nil
-}
-
-// check runs the Processor over the batch on the configured workers.
-// Registry failures are retried; they never turn into rejects.
-func (in *Ingester) check(ctx context.Context, batch []kafka.Message) ([]outcome, error) {
-	outcomes := make([]outcome, len(batch))
-	jobs := make(chan int)
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	var firstErr error
-	for range min(in.cfg.Workers, len(batch)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range jobs {
-				err := retry(ctx, in.log, "check message", func() error {
-					events, err := in.proc.Process(ctx, batch[i])
-					var rej *RejectError
-					switch {
-					case errors.As(err, &rej):
-						outcomes[i] = outcome{reject: rej}
-					case err != nil:
-						return err
-					default:
-						outcomes[i] = outcome{events: events}
-					}
-					return nil
-				})
-				if err != nil {
-					mu.Lock()
-					if firstErr == nil {
-						firstErr = err
-					}
-					mu.Unlock()
-				}
-			}
-		}()
-	}
-	for i := range batch {
-		jobs <- i
-	}
-	close(jobs)
-	wg.Wait()
-	return outcomes, firstErr
 }
 
 // storeReject turns a store refusal of a message's events into a reject.
