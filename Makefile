@@ -64,6 +64,7 @@ fuzz:
 	$(GO) test ./epcis -run '^$$' -fuzz '^FuzzParseValidate$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./epcis -run '^$$' -fuzz '^FuzzSchemaCheck$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./epcis -run '^$$' -fuzz '^FuzzDecodeTree$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./epcis -run '^$$' -fuzz '^FuzzURIVerdict$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./field -run '^$$' -fuzz '^FuzzCompress$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./chaincode -run '^$$' -fuzz '^FuzzAnchorBatch$$' -fuzztime $(FUZZTIME)
 

@@ -89,6 +89,7 @@ type schemaNode struct {
 	enumStrings map[string]struct{}
 	enumOthers  []any
 	format      *jsonschema.Format
+	uriFormat   bool // format is "uri", which uriVerdict mostly decides
 	// ref is $ref, which in draft 7 replaces the keywords below.
 	ref *schemaNode
 
@@ -207,6 +208,7 @@ func (b *schemaNodeBuilder) node(s *jsonschema.Schema) *schemaNode {
 		}
 	}
 	n.format = s.Format
+	n.uriFormat = s.Format != nil && s.Format.Name == "uri"
 	n.ref = b.node(s.Ref)
 
 	n.minProperties, n.maxProperties = s.MinProperties, s.MaxProperties
@@ -331,8 +333,10 @@ func (n *schemaNode) check(v any, depth int) verdict {
 		}
 	}
 	// format --
-	if n.format != nil && n.format.Validate(v) != nil {
-		return verdictInvalid
+	if n.format != nil {
+		if r := n.checkFormat(v); r != verdictValid {
+			return r
+		}
 	}
 	// $ref: in draft 7 the remaining keywords are ignored.
 	if n.ref != nil {
@@ -654,4 +658,18 @@ func boolVerdict(ok bool) verdict {
 		return verdictValid
 	}
 	return verdictInvalid
+}
+
+// checkFormat checks the format keyword: uriVerdict decides most strings
+// of the uri format, the library's format check the rest.
+func (n *schemaNode) checkFormat(v any) verdict {
+	if str, ok := v.(string); ok && n.uriFormat {
+		if r := uriVerdict(str); r != verdictUnknown {
+			return r
+		}
+	}
+	if n.format.Validate(v) != nil {
+		return verdictInvalid
+	}
+	return verdictValid
 }
