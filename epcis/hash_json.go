@@ -526,28 +526,16 @@ func (d *hashJSONDecoder) unquote(start, i int) (string, error) {
 				d.off = i
 				return "", d.errEnd()
 			}
-			switch e := d.data[i]; e {
-			case '"', '\\', '/':
-				b = append(b, e)
+			e := d.data[i]
+			if esc, ok := shortEscape(e); ok {
+				b = append(b, esc)
 				i++
-			case 'b':
-				b = append(b, '\b')
-				i++
-			case 'f':
-				b = append(b, '\f')
-				i++
-			case 'n':
-				b = append(b, '\n')
-				i++
-			case 'r':
-				b = append(b, '\r')
-				i++
-			case 't':
-				b = append(b, '\t')
-				i++
+				continue
+			}
+			switch e {
 			case 'u':
 				i++
-				r, ok := hashHex4(d.data[i:])
+				r, ok := hexUnit(d.data[i:])
 				if !ok {
 					d.off = min(i+hashBadHex(d.data[i:]), len(d.data))
 					return "", d.syntaxError("in \\u hexadecimal character escape")
@@ -558,7 +546,7 @@ func (d *hashJSONDecoder) unquote(start, i int) (string, error) {
 					// on its own after U+FFFD.
 					r2 := rune(-1)
 					if len(d.data)-i >= 6 && d.data[i] == '\\' && d.data[i+1] == 'u' {
-						r2, _ = hashHex4(d.data[i+2:])
+						r2, _ = hexUnit(d.data[i+2:])
 					}
 					if dec := utf16.DecodeRune(r, r2); dec != utf8.RuneError {
 						b = utf8.AppendRune(b, dec)
@@ -586,28 +574,6 @@ func (d *hashJSONDecoder) unquote(start, i int) (string, error) {
 	}
 	d.off = len(d.data)
 	return "", d.errEnd()
-}
-
-// hashHex4 reads four hexadecimal digits.
-func hashHex4(s []byte) (rune, bool) {
-	if len(s) < 4 {
-		return -1, false
-	}
-	var r rune
-	for _, c := range s[:4] {
-		switch {
-		case '0' <= c && c <= '9':
-			c -= '0'
-		case 'a' <= c && c <= 'f':
-			c -= 'a' - 10
-		case 'A' <= c && c <= 'F':
-			c -= 'A' - 10
-		default:
-			return -1, false
-		}
-		r = r<<4 | rune(c)
-	}
-	return r, true
 }
 
 // hashBadHex returns the offset of the first byte of s that is not a

@@ -426,25 +426,13 @@ func (d *jsonTreeDecoder) unquote(raw string) (string, bool) {
 			if r+1 >= len(raw) {
 				return "", false
 			}
-			switch e := raw[r+1]; e {
-			case '"', '\\', '/':
-				b = append(b, e)
+			e := raw[r+1]
+			if esc, ok := shortEscape(e); ok {
+				b = append(b, esc)
 				r += 2
-			case 'b':
-				b = append(b, '\b')
-				r += 2
-			case 'f':
-				b = append(b, '\f')
-				r += 2
-			case 'n':
-				b = append(b, '\n')
-				r += 2
-			case 'r':
-				b = append(b, '\r')
-				r += 2
-			case 't':
-				b = append(b, '\t')
-				r += 2
+				continue
+			}
+			switch e {
 			case 'u':
 				rr := hex4(raw, r)
 				if rr < 0 {
@@ -484,21 +472,7 @@ func hex4(s string, i int) rune {
 	if i+6 > len(s) || s[i] != '\\' || s[i+1] != 'u' {
 		return -1
 	}
-	var r rune
-	for k := i + 2; k < i+6; k++ {
-		c := s[k]
-		switch {
-		case '0' <= c && c <= '9':
-			c -= '0'
-		case 'a' <= c && c <= 'f':
-			c -= 'a' - 10
-		case 'A' <= c && c <= 'F':
-			c -= 'A' - 10
-		default:
-			return -1
-		}
-		r = r<<4 | rune(c)
-	}
+	r, _ := hexUnit(s[i+2 : i+6])
 	return r
 }
 
