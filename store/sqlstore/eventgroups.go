@@ -93,17 +93,6 @@ const groupsSavepoint = "insert_event_groups"
 // insertGroups stores the groups it accepts, in tx, and returns one error per group: nil
 // for the accepted ones. It keeps no state between calls, so that inTx may run it again.
 func (s *Store) insertGroups(ctx context.Context, tx *sql.Tx, groups []preparedGroup) ([]error, error) {
-	// One event per ID, to read what is stored under it.
-	var lookup []*preparedEvent
-	seen := make(map[string]bool)
-	for _, g := range groups {
-		for _, p := range g.events {
-			if !seen[p.id] {
-				seen[p.id] = true
-				lookup = append(lookup, p)
-			}
-		}
-	}
 	// The first plan assumes that none of the IDs is stored, which is what ingest sees
 	// almost always; a repeat with the same content does not upset it, and one with other
 	// content shows up as a conflict from insertPrepared, as a concurrent writer's does.
@@ -136,7 +125,7 @@ func (s *Store) insertGroups(ctx context.Context, tx *sql.Tx, groups []preparedG
 			return nil, fmt.Errorf("roll back to savepoint: %w", err)
 		}
 		known := len(stored)
-		if stored, err = s.storedDigests(ctx, tx, lookup); err != nil {
+		if stored, err = s.storedDigests(ctx, tx, eventPerID(groups)); err != nil {
 			return nil, err
 		}
 		if len(stored) <= known {
@@ -146,6 +135,21 @@ func (s *Store) insertGroups(ctx context.Context, tx *sql.Tx, groups []preparedG
 		}
 		s.log.DebugContext(ctx, "event groups raced with another writer; planning again", "known_ids", len(stored))
 	}
+}
+
+// eventPerID returns one event of the groups per ID, to read what is stored under it.
+func eventPerID(groups []preparedGroup) []*preparedEvent {
+	var out []*preparedEvent
+	seen := make(map[string]bool)
+	for _, g := range groups {
+		for _, p := range g.events {
+			if !seen[p.id] {
+				seen[p.id] = true
+				out = append(out, p)
+			}
+		}
+	}
+	return out
 }
 
 // planGroups decides the groups in order from the digests stored under their IDs: a group
