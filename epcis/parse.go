@@ -816,8 +816,11 @@ func scanJSON(data []byte, maxDepth int, target []string) jsonScan {
 				}
 				continue
 			}
-			key := string(data[start:min(i, len(data))])
-			if escaped {
+			raw := data[start:min(i, len(data))]
+			key := string(raw)
+			// encoding/json turns escapes and invalid UTF-8 into the
+			// key it stores; two keys equal after that are repeats.
+			if escaped || !utf8.Valid(raw) {
 				var s string
 				if err := json.Unmarshal(data[start-1:min(i+1, len(data))], &s); err == nil {
 					key = s
