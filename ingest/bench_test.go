@@ -3,8 +3,11 @@ package ingest_test
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
+	"os"
 	"runtime"
+	"runtime/pprof"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -28,8 +31,18 @@ import (
 // BenchmarkIngest and BenchmarkRawConsume consume b.N events, produced
 // before the timer starts into an in-process broker (over TCP), as a fresh
 // consumer group; each reports events/s. The timed span includes joining the
-// group. `provenant ingest` runs with a garbage-collection target of 400
-// (--gc-percent); set GOGC=400 to measure it so.
+// group; start-ms and steady-events/s split that start off (see
+// benchIngest). `provenant ingest` runs with a garbage-collection target of
+// 400 (--gc-percent); set GOGC=400 to measure it so.
+//
+// -ingest.profile writes a CPU profile of the timed span alone, without the
+// signing and producing before it (which -cpuprofile includes):
+//
+//	go test ./ingest -run '^$' -bench 'Ingest$/events=1$' -benchtime 20000x -ingest.profile cpu.out
+
+// ingestProfile names the file for the CPU profile of BenchmarkIngest's
+// timed span.
+var ingestProfile = flag.String("ingest.profile", "", "write a CPU profile of BenchmarkIngest's timed span to `file`")
 
 // benchMsgs caches signed messages across benchmark runs, per number of
 // events in a message: signing is the supplier's cost, not ingest's.
@@ -129,8 +142,12 @@ type countingStore struct {
 	want    int64
 	stored  atomic.Int64
 	writing atomic.Int64 // nanoseconds in InsertEventGroups
-	done    chan struct{}
-	once    sync.Once
+	// firstDone is when the first InsertEventGroups call returned (Unix
+	// nanoseconds), firstN how many events it stored: the pipeline is full
+	// from then on.
+	firstDone, firstN atomic.Int64
+	done              chan struct{}
+	once              sync.Once
 }
 
 func (s *countingStore) InsertEventGroups(ctx context.Context, groups [][]store.Event) ([]error, error) {
@@ -145,6 +162,9 @@ func (s *countingStore) InsertEventGroups(ctx context.Context, groups [][]store.
 		if r == nil {
 			n += len(groups[i])
 		}
+	}
+	if s.firstDone.CompareAndSwap(0, time.Now().UnixNano()) {
+		s.firstN.Store(int64(n))
 	}
 	if s.stored.Add(int64(n)) >= s.want {
 		s.once.Do(func() { close(s.done) })
@@ -215,6 +235,18 @@ func benchIngest(b *testing.B, perMsg, backlog int) {
 
 	cpu0 := cpuTime()
 	b.ResetTimer()
+	start := time.Now()
+	if *ingestProfile != "" {
+		f, err := os.Create(*ingestProfile)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			b.Fatal(err)
+		}
+		defer pprof.StopCPUProfile() // also when the benchmark fails
+	}
 	go func() { done <- in.Run(runCtx) }()
 	select {
 	case <-cs.done:
@@ -224,12 +256,22 @@ func benchIngest(b *testing.B, perMsg, backlog int) {
 		b.Fatalf("stored %d of %d events: %v", cs.stored.Load(), events, ctx.Err())
 	}
 	b.StopTimer()
+	end := time.Now()
+	pprof.StopCPUProfile()
 
 	b.ReportMetric(float64(events)/b.Elapsed().Seconds(), "events/s")
 	// Where the time went: CPU of the whole process (ingester and broker)
 	// and wall time inside the store's writes, per event.
 	b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/float64(events), "cpu-µs/event")
 	b.ReportMetric(float64(cs.writing.Load())/1e3/float64(events), "store-µs/event")
+	// The same rate without the start (joining the group, the first fetch,
+	// the first batch through the pipeline): from the end of the first
+	// store call to the end, the events stored after it.
+	firstDone := time.Unix(0, cs.firstDone.Load())
+	b.ReportMetric(float64(firstDone.Sub(start).Milliseconds()), "start-ms")
+	if rest := int64(events) - cs.firstN.Load(); rest > 0 {
+		b.ReportMetric(float64(rest)/end.Sub(firstDone).Seconds(), "steady-events/s")
+	}
 	stop()
 	if err := <-done; err != nil {
 		b.Fatal(err)
