@@ -109,6 +109,15 @@ func Compress(left, right Element) Element {
 	return p2.compress(left, right)
 }
 
+// Compress2 returns Compress(left1, right1) and Compress(left2, right2),
+// computed together: the two permutations' multiplications are
+// interleaved, which on one core costs about a fifth less than two calls of
+// Compress (BenchmarkCompress2). Use it where two independent hashes are
+// due at once.
+func Compress2(left1, right1, left2, right2 Element) (Element, Element) {
+	return p2.compress2(left1, right1, left2, right2)
+}
+
 // Parse reads an element from its canonical 32-byte big-endian encoding,
 // rejecting values that are not reduced modulo the field order.
 func Parse(b []byte) (Element, error) {

@@ -181,19 +181,12 @@ func (c *p2Constants) permute(a, b Element) (Element, Element) {
 	var x Element
 	addMod(&x, &a, &c.partial[0])
 	for i := 0; i < p2PartialRnds-1; i++ {
-		var y Element
-		sbox5(&y, &x)
-		yl, bl := limbsOf(&y), limbsOf(&b)
-		t := bl.add(limbsOf(&c.partial[i+1]))              // b + c', < 2r
-		x = yl.add(yl).add(t).reduce4().element()          // 2y + b + c', < 4r
-		b = bl.add(bl).add(bl).add(yl).reduce4().element() // y + 3b, < 4r
+		partialRound(&x, &b, &c.partial[i+1])
 	}
 	// The last partial round, with no next constant to fold.
 	var y Element
 	sbox5(&y, &x)
-	yl, bl := limbsOf(&y), limbsOf(&b)
-	a = yl.add(yl).add(bl).reduce4().element()         // 2y + b, < 3r
-	b = bl.add(bl).add(bl).add(yl).reduce4().element() // y + 3b, < 4r
+	a, b = lastPartialLinear(&y, &b)
 
 	for i := range c.last {
 		addMod(&a, &a, &c.last[i][0])
@@ -205,12 +198,104 @@ func (c *p2Constants) permute(a, b Element) (Element, Element) {
 	return a, b
 }
 
+// sbox5x2 sets z1 to x1^5 and z2 to x2^5, the multiplications of the two
+// interleaved, so that the processor overlaps the independent chains.
+func sbox5x2(z1, x1, z2, x2 *Element) {
+	var a, b Element
+	a.Square(x1)
+	b.Square(x2)
+	a.Square(&a)
+	b.Square(&b)
+	z1.Mul(&a, x1)
+	z2.Mul(&b, x2)
+}
+
+// partialRound is one partial round of permute on (x, b), where x is the
+// S-box input a + c; next is the next round's constant, folded into the new
+// x as in permute.
+func partialRound(x, b *Element, next *Element) {
+	var y Element
+	sbox5(&y, x)
+	partialLinear(x, b, &y, next)
+}
+
+// partialLinear is the linear part of a partial round: given the S-box
+// output y, it sets x to 2y + b + next and b to y + 3b (see permute).
+func partialLinear(x, b, y, next *Element) {
+	yl, bl := limbsOf(y), limbsOf(b)
+	t := bl.add(limbsOf(next))                          // b + c', < 2r
+	*x = yl.add(yl).add(t).reduce4().element()          // 2y + b + c', < 4r
+	*b = bl.add(bl).add(bl).add(yl).reduce4().element() // y + 3b, < 4r
+}
+
+// permute2 applies the permutation to the states (a1, b1) and (a2, b2),
+// exactly as two calls of permute, with the two states' multiplications
+// interleaved: each S-box is a chain of three dependent multiplications,
+// and the processor runs the other state's chain beside it.
+func (c *p2Constants) permute2(a1, b1, a2, b2 Element) (Element, Element, Element, Element) {
+	externalLayer(&a1, &b1)
+	externalLayer(&a2, &b2)
+	for i := range c.first {
+		addMod(&a1, &a1, &c.first[i][0])
+		addMod(&b1, &b1, &c.first[i][1])
+		addMod(&a2, &a2, &c.first[i][0])
+		addMod(&b2, &b2, &c.first[i][1])
+		sbox5x2(&a1, &a1, &a2, &a2)
+		sbox5x2(&b1, &b1, &b2, &b2)
+		externalLayer(&a1, &b1)
+		externalLayer(&a2, &b2)
+	}
+
+	var x1, x2 Element
+	addMod(&x1, &a1, &c.partial[0])
+	addMod(&x2, &a2, &c.partial[0])
+	for i := 0; i < p2PartialRnds-1; i++ {
+		var y1, y2 Element
+		sbox5x2(&y1, &x1, &y2, &x2)
+		partialLinear(&x1, &b1, &y1, &c.partial[i+1])
+		partialLinear(&x2, &b2, &y2, &c.partial[i+1])
+	}
+	var y1, y2 Element
+	sbox5x2(&y1, &x1, &y2, &x2)
+	a1, b1 = lastPartialLinear(&y1, &b1)
+	a2, b2 = lastPartialLinear(&y2, &b2)
+
+	for i := range c.last {
+		addMod(&a1, &a1, &c.last[i][0])
+		addMod(&b1, &b1, &c.last[i][1])
+		addMod(&a2, &a2, &c.last[i][0])
+		addMod(&b2, &b2, &c.last[i][1])
+		sbox5x2(&a1, &a1, &a2, &a2)
+		sbox5x2(&b1, &b1, &b2, &b2)
+		externalLayer(&a1, &b1)
+		externalLayer(&a2, &b2)
+	}
+	return a1, b1, a2, b2
+}
+
+// lastPartialLinear is the linear part of the last partial round, with no
+// next constant to fold: (2y + b, y + 3b).
+func lastPartialLinear(y, b *Element) (Element, Element) {
+	yl, bl := limbsOf(y), limbsOf(b)
+	return yl.add(yl).add(bl).reduce4().element(), // 2y + b, < 3r
+		bl.add(bl).add(bl).add(yl).reduce4().element() // y + 3b, < 4r
+}
+
 // externalLayer multiplies (a, b) by M_E = [[2, 1], [1, 2]]: (2a + b, a + 2b),
 // each below 3r before its reduction.
 func externalLayer(a, b *Element) {
 	al, bl := limbsOf(a), limbsOf(b)
 	*a = al.add(al).add(bl).reduce4().element() // 2a + b, < 3r
 	*b = bl.add(bl).add(al).reduce4().element() // a + 2b, < 3r
+}
+
+// compress2 is compress of (left1, right1) and of (left2, right2), the two
+// permutations interleaved (permute2).
+func (c *p2Constants) compress2(left1, right1, left2, right2 Element) (Element, Element) {
+	_, out1, _, out2 := c.permute2(left1, right1, left2, right2)
+	addMod(&out1, &out1, &right1)
+	addMod(&out2, &out2, &right2)
+	return out1, out2
 }
 
 // compress is Poseidon2's 2-to-1 compression (the feed-forward of the

@@ -123,6 +123,12 @@ func checkPermute(t *testing.T, a, b field.Element) {
 	if got := field.Compress(a, b); !got.Equal(&want) {
 		t.Fatalf("Compress(%s, %s) = %s, gnark %s", a.String(), b.String(), got.String(), want.String())
 	}
+	// Compress2 pairs (a, b) with (b, a); each result must be gnark's.
+	wantSwapped := gnarkCompress(t, b, a)
+	if g1, g2 := field.Compress2(a, b, b, a); !g1.Equal(&want) || !g2.Equal(&wantSwapped) {
+		t.Fatalf("Compress2(%s, %s, %s, %s) = (%s, %s), gnark (%s, %s)", a.String(), b.String(), b.String(), a.String(),
+			g1.String(), g2.String(), want.String(), wantSwapped.String())
+	}
 }
 
 func TestHashMatchesGnark(t *testing.T) {
@@ -260,6 +266,33 @@ func BenchmarkCompress(b *testing.B) {
 		l = field.Compress(l, r)
 	}
 	sink = l
+}
+
+// BenchmarkCompress2 runs two chains as BenchmarkCompress does, with one
+// Compress2 per step: one op is two compressions.
+func BenchmarkCompress2(b *testing.B) {
+	l1, r1 := benchInputs(b)
+	l2, r2 := r1, l1
+	b.ReportAllocs()
+	for b.Loop() {
+		l1, l2 = field.Compress2(l1, r1, l2, r2)
+	}
+	sink = l1
+	sink = l2
+}
+
+// BenchmarkCompressTwice is the baseline of BenchmarkCompress2: the same
+// two chains with two Compress calls per step.
+func BenchmarkCompressTwice(b *testing.B) {
+	l1, r1 := benchInputs(b)
+	l2, r2 := r1, l1
+	b.ReportAllocs()
+	for b.Loop() {
+		l1 = field.Compress(l1, r1)
+		l2 = field.Compress(l2, r2)
+	}
+	sink = l1
+	sink = l2
 }
 
 // BenchmarkCompressGnark is the same chain through gnark-crypto's generic
