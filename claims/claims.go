@@ -228,17 +228,28 @@ func (c Claims) Text() string {
 }
 
 // Hash returns the field hash of the claims, the value that signatures and
-// batch leaves commit to.
+// batch leaves commit to: field.Hash of HashInputs.
 func (c Claims) Hash() (field.Element, error) {
-	if err := c.check(); err != nil {
+	in, err := c.HashInputs()
+	if err != nil {
 		return field.Element{}, err
+	}
+	return field.Hash(in[:]...), nil
+}
+
+// HashInputs returns the three elements Hash hashes, in order: the digest
+// of Text, the event time in Unix milliseconds, and the origin region. It
+// is for callers that interleave the hash with other work (field.Compress2).
+func (c Claims) HashInputs() ([3]field.Element, error) {
+	if err := c.check(); err != nil {
+		return [3]field.Element{}, err
 	}
 	region, err := field.Region(c.OriginRegion)
 	if err != nil {
-		return field.Element{}, fmt.Errorf("%w: %v", ErrInvalid, err)
+		return [3]field.Element{}, fmt.Errorf("%w: %v", ErrInvalid, err)
 	}
 	ms := c.EventTime.UnixMilli()
-	return field.Hash(field.Digest([]byte(c.Text())), field.Uint64(uint64(ms)), region), nil
+	return [3]field.Element{field.Digest([]byte(c.Text())), field.Uint64(uint64(ms)), region}, nil
 }
 
 // Private is the private payload the store keeps, sealed, for each event:

@@ -76,8 +76,8 @@ func (v *Verifier) PublicKey() PublicKey { return v.pub }
 // Verify checks that sig is the key's signature over the statement, exactly
 // as PublicKey.Verify does, with the same errors.
 func (v *Verifier) Verify(s Statement, sig EventSignature) error {
-	return v.pub.verify(s, sig, func(m *field.Element) bool {
-		return v.valid && verifyFast(&v.pub.pk.A, v.table(), sig.Signature, m)
+	return v.pub.verify(s, sig, func(ps *parsedSignature, h *scalar) bool {
+		return v.valid && verifyParsed(&v.pub.pk.A, v.table(), ps, h)
 	})
 }
 
@@ -85,25 +85,38 @@ func (v *Verifier) Verify(s Statement, sig EventSignature) error {
 // error wrapping ErrBadSignature when it is not. To check many signatures
 // of one key, use a Verifier.
 func (p PublicKey) Verify(s Statement, sig EventSignature) error {
-	return p.verify(s, sig, func(m *field.Element) bool {
-		return validKeyPoint(&p.pk.A) && verifyFast(&p.pk.A, nil, sig.Signature, m)
+	return p.verify(s, sig, func(ps *parsedSignature, h *scalar) bool {
+		return validKeyPoint(&p.pk.A) && verifyParsed(&p.pk.A, nil, ps, h)
 	})
 }
 
-// verify is Verify with the check of the signature over the message m
-// given as fast, which must accept exactly the signatures the reference
-// accepts; when it does not accept, the reference decides and names the
-// error.
-func (p PublicKey) verify(s Statement, sig EventSignature, fast func(m *field.Element) bool) error {
+// verify is Verify with the check of the parsed signature against the
+// challenge h given as fast, which with parseSignature must accept exactly
+// the signatures the reference accepts; when they do not accept, the
+// reference decides and names the error.
+func (p PublicKey) verify(s Statement, sig EventSignature, fast func(ps *parsedSignature, h *scalar) bool) error {
 	if len(sig.Signature) != SignatureSize {
 		return fmt.Errorf("event %s: %w: %d bytes, want %d", s.Claims.EventID, ErrBadSignature, len(sig.Signature), SignatureSize)
 	}
-	m, err := s.Message(sig.Salt)
-	if err != nil {
-		return err
-	}
-	if fast(&m) {
-		return nil
+	var m field.Element
+	ps, parsed := parseSignature(sig.Signature)
+	if parsed {
+		// The message and the challenge's first four compressions
+		// together (messageAndPrefix), then the last one.
+		var prefix field.Element
+		var err error
+		if m, prefix, err = s.messageAndPrefix(sig.Salt, &ps.R, &p.pk.A); err != nil {
+			return err
+		}
+		h := challengeScalar(field.Compress(prefix, m))
+		if fast(&ps, &h) {
+			return nil
+		}
+	} else {
+		var err error
+		if m, err = s.Message(sig.Salt); err != nil {
+			return err
+		}
 	}
 	mb := m.Bytes()
 	ok, err := verifyReference(p, sig.Signature, mb[:])
@@ -175,6 +188,12 @@ func challenge(r, a *twistededwards.PointAffine, m *field.Element) scalar {
 	for _, e := range [...]*field.Element{&r.X, &r.Y, &a.X, &a.Y, m} {
 		st = field.Compress(st, *e)
 	}
+	return challengeScalar(st)
+}
+
+// challengeScalar returns the final state st of the challenge hash as a
+// scalar: its big-endian encoding as an integer, mod ℓ.
+func challengeScalar(st field.Element) scalar {
 	b := st.Bytes()
 	h := scalarFromBytes(&b)
 	h.reduce()
@@ -190,17 +209,24 @@ func verifyFast(a *twistededwards.PointAffine, ta *fixedBaseTable, sigBytes []by
 		return false
 	}
 	h := challenge(&sig.R, a, m)
+	return verifyParsed(a, ta, &sig, &h)
+}
+
+// verifyParsed reports whether [S]B - [h]A == R for the parsed signature
+// (R, S) and the challenge h, by the key point a (valid, as for verifyFast)
+// with ta its table (nil to multiply without one).
+func verifyParsed(a *twistededwards.PointAffine, ta *fixedBaseTable, sig *parsedSignature, h *scalar) bool {
 	// acc = [S]B - [h]A
 	var acc extPoint
 	if ta != nil {
 		// All table entries first, then the additions (see gathered).
 		var g gathered
-		ta.gather(&g, &h, true)
+		ta.gather(&g, h, true)
 		baseTable().gather(&g, &sig.S, false)
 		acc.setIdentity()
 		g.addTo(&acc)
 	} else {
-		acc = negMulVar(a, &h)
+		acc = negMulVar(a, h)
 		baseTable().addMul(&acc, &sig.S, false)
 	}
 	return acc.equalAffine(&sig.R)

@@ -573,8 +573,9 @@ func TestChallengeMatchesHasher(t *testing.T) {
 	}
 }
 
-// TestStatementHashes checks Commitment and Message, computed with
-// field.Compress step by step, against their definitions with field.Hash.
+// TestStatementHashes checks Commitment, Message and messageAndPrefix,
+// computed with field.Compress and field.Compress2 step by step, against
+// their definitions with field.Hash.
 func TestStatementHashes(t *testing.T) {
 	r := mrand.New(mrand.NewPCG(21, 22))
 	for i := range 100 {
@@ -603,6 +604,23 @@ func TestStatementHashes(t *testing.T) {
 		}
 		if !m.Equal(&wantM) {
 			t.Fatalf("facility %q: Message differs from field.Hash", st.Origin.Facility)
+		}
+		// messageAndPrefix: the same message, and the challenge's state
+		// after R and A, computed side by side.
+		R, A := randPoint(t, r), randPoint(t, r)
+		pm, prefix, err := st.messageAndPrefix(salt, &R, &A)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !pm.Equal(&m) {
+			t.Fatalf("facility %q: messageAndPrefix's message differs from Message", st.Origin.Facility)
+		}
+		if want := field.Hash(R.X, R.Y, A.X, A.Y); !prefix.Equal(&want) {
+			t.Fatalf("facility %q: messageAndPrefix's prefix differs from field.Hash(R.x, R.y, A.x, A.y)", st.Origin.Facility)
+		}
+		h, wantH := challengeScalar(field.Compress(prefix, pm)), challenge(&R, &A, &m)
+		if h != wantH {
+			t.Fatalf("facility %q: challenge from the prefix differs from challenge", st.Origin.Facility)
 		}
 	}
 }
