@@ -235,16 +235,7 @@ func partialLinear(x, b, y, next *Element) {
 func (c *p2Constants) permute2(a1, b1, a2, b2 Element) (Element, Element, Element, Element) {
 	externalLayer(&a1, &b1)
 	externalLayer(&a2, &b2)
-	for i := range c.first {
-		addMod(&a1, &a1, &c.first[i][0])
-		addMod(&b1, &b1, &c.first[i][1])
-		addMod(&a2, &a2, &c.first[i][0])
-		addMod(&b2, &b2, &c.first[i][1])
-		sbox5x2(&a1, &a1, &a2, &a2)
-		sbox5x2(&b1, &b1, &b2, &b2)
-		externalLayer(&a1, &b1)
-		externalLayer(&a2, &b2)
-	}
+	fullRounds2(&a1, &b1, &a2, &b2, &c.first)
 
 	var x1, x2 Element
 	addMod(&x1, &a1, &c.partial[0])
@@ -260,17 +251,23 @@ func (c *p2Constants) permute2(a1, b1, a2, b2 Element) (Element, Element, Elemen
 	a1, b1 = lastPartialLinear(&y1, &b1)
 	a2, b2 = lastPartialLinear(&y2, &b2)
 
-	for i := range c.last {
-		addMod(&a1, &a1, &c.last[i][0])
-		addMod(&b1, &b1, &c.last[i][1])
-		addMod(&a2, &a2, &c.last[i][0])
-		addMod(&b2, &b2, &c.last[i][1])
-		sbox5x2(&a1, &a1, &a2, &a2)
-		sbox5x2(&b1, &b1, &b2, &b2)
-		externalLayer(&a1, &b1)
-		externalLayer(&a2, &b2)
-	}
+	fullRounds2(&a1, &b1, &a2, &b2, &c.last)
 	return a1, b1, a2, b2
+}
+
+// fullRounds2 applies the full rounds with the round constants keys to the
+// states (a1, b1) and (a2, b2), their S-boxes interleaved.
+func fullRounds2(a1, b1, a2, b2 *Element, keys *[p2HalfFull][p2Width]Element) {
+	for i := range keys {
+		addMod(a1, a1, &keys[i][0])
+		addMod(b1, b1, &keys[i][1])
+		addMod(a2, a2, &keys[i][0])
+		addMod(b2, b2, &keys[i][1])
+		sbox5x2(a1, a1, a2, a2)
+		sbox5x2(b1, b1, b2, b2)
+		externalLayer(a1, b1)
+		externalLayer(a2, b2)
+	}
 }
 
 // lastPartialLinear is the linear part of the last partial round, with no
