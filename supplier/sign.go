@@ -87,8 +87,9 @@ func (s Statement) Message(salt field.Element) (field.Element, error) {
 // A.x), A.y), the part of h = H(R.x, R.y, A.x, A.y, m) that does not
 // depend on m (see challenge). The two are independent chains of
 // compressions; field.Compress2 runs them, and the chains of Message,
-// side by side: 12 compressions (13 for an origin event) in 7 (8) steps,
-// 5 of them pairs.
+// side by side. With the challenge's last compression, Compress(prefix, m),
+// which the caller makes, a verification's 12 compressions (13 for an
+// origin event) take 7 (8) steps, 5 of them pairs.
 func (s Statement) messageAndPrefix(salt field.Element, r, a *twistededwards.PointAffine) (m, prefix field.Element, err error) {
 	in, err := s.Claims.HashInputs()
 	if err != nil {
