@@ -53,8 +53,15 @@ fabric:
 vet:
 	$(GO) vet ./...
 
+# The tests of ./ledger/networktest stop and restart Fabric's processes and
+# wait for the network to recover; they run after the rest, alone, so that
+# the other packages' tests (go test runs two packages at once on two cores)
+# do not starve the restarted processes of CPU.
+NETWORKTEST := github.com/provenant/provenant/ledger/networktest
+
 unit: postgres tools fabric
-	PROVENANT_CONFORMANCE_DIR=$(CONFORMANCE) $(GO) test -race -count=1 -timeout 30m ./...
+	PROVENANT_CONFORMANCE_DIR=$(CONFORMANCE) $(GO) test -race -count=1 -timeout 30m $$($(GO) list ./... | grep -vx '$(NETWORKTEST)')
+	$(GO) test -race -count=1 -timeout 30m $(NETWORKTEST)
 
 # A short run of the main fuzz targets (the parsers and the JSON decoder, the fast schema check
 # against the library, the hash against gnark-crypto); run longer with
