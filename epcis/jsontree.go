@@ -242,31 +242,43 @@ func (d *jsonTreeDecoder) object(mask uint64) (any, bool) {
 			return nil, false
 		}
 		d.members = append(d.members, jsonMember{key, v})
-		d.skipSpace()
-		if d.i >= len(d.s) {
+		if more, ok := d.separator('}'); !ok {
 			return nil, false
-		}
-		switch d.s[d.i] {
-		case ',':
-			d.i++
-			d.skipSpace()
+		} else if more {
 			continue
-		case '}':
-			d.i++
-			d.depth--
-			members := d.members[base:]
-			obj := make(map[string]any, len(members))
-			for _, m := range members {
-				obj[m.key] = m.value
-			}
-			if len(obj) != len(members) {
-				d.duplicateKeys = true
-			}
-			d.members = d.members[:base]
-			return obj, true
 		}
-		return nil, false
+		members := d.members[base:]
+		obj := make(map[string]any, len(members))
+		for _, m := range members {
+			obj[m.key] = m.value
+		}
+		if len(obj) != len(members) {
+			d.duplicateKeys = true
+		}
+		d.members = d.members[:base]
+		return obj, true
 	}
+}
+
+// separator consumes what follows a member or an item, with the space
+// around it: a comma, reported as more, or closer, which leaves the
+// container. ok is false on anything else, or at the end of the input.
+func (d *jsonTreeDecoder) separator(closer byte) (more, ok bool) {
+	d.skipSpace()
+	if d.i >= len(d.s) {
+		return false, false
+	}
+	switch d.s[d.i] {
+	case ',':
+		d.i++
+		d.skipSpace()
+		return true, true
+	case closer:
+		d.i++
+		d.depth--
+		return false, true
+	}
+	return false, false
 }
 
 // array decodes the array at d.i.
@@ -304,25 +316,16 @@ func (d *jsonTreeDecoder) array(mask uint64) (any, bool) {
 			j := bits.TrailingZeros64(m)
 			d.found[j].items = append(d.found[j].items, span)
 		}
-		d.skipSpace()
-		if d.i >= len(d.s) {
+		if more, ok := d.separator(']'); !ok {
 			return nil, false
-		}
-		switch d.s[d.i] {
-		case ',':
-			d.i++
-			d.skipSpace()
+		} else if more {
 			continue
-		case ']':
-			d.i++
-			d.depth--
-			items := d.items[base:]
-			arr := make([]any, len(items))
-			copy(arr, items)
-			d.items = d.items[:base]
-			return arr, true
 		}
-		return nil, false
+		items := d.items[base:]
+		arr := make([]any, len(items))
+		copy(arr, items)
+		d.items = d.items[:base]
+		return arr, true
 	}
 }
 
