@@ -104,8 +104,26 @@ func TestMain(m *testing.M) {
 			fmt.Fprintln(os.Stderr, err)
 			return 1
 		}
-		return m.Run()
+		code := m.Run()
+		if code != 0 {
+			keepLogs(filepath.Join(tmp, "fabric", "logs"))
+		}
+		return code
 	}())
+}
+
+// keepLogs copies the Fabric processes' logs of a failed run out of the
+// temporary folder that TestMain removes, and says where they are.
+func keepLogs(dir string) {
+	kept, err := os.MkdirTemp("", "provenant-networktest-logs-")
+	if err == nil {
+		err = os.CopyFS(kept, os.DirFS(dir))
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "keep the Fabric logs:", err)
+		return
+	}
+	fmt.Fprintln(os.Stderr, "the tests failed; the Fabric processes' logs are in", kept)
 }
 
 // fixture is what a test works with: the shared store, a client per
@@ -144,8 +162,10 @@ func testKeys(tb testing.TB) prover.Keys {
 
 func dial(tb testing.TB, cfg ledger.Config) *ledger.Client {
 	tb.Helper()
+	// Retries log at warn level: go test shows them only when the package
+	// fails, where they tell which call kept failing and how.
 	c, err := ledger.Dial(cfg, ledger.WithRetry(ledger.Retry{Attempts: 30, Base: 100 * time.Millisecond, Max: 2 * time.Second}),
-		ledger.WithLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))))
+		ledger.WithLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))))
 	if err != nil {
 		tb.Fatal(err)
 	}
