@@ -2,22 +2,27 @@
 # Runs ON the GPU machine (nvcc, cmake, ninja; no Go, no internet), from the
 # bundle that scripts/build-gpu.sh makes (this script is copied into it):
 #
-#   1. builds ICICLE's CUDA backend for bn254 only, for sm_90 (H100, H200),
-#      from the bundled ICICLE sources, and returns it as
-#      cuda-backend.tar.gz; a bundle that holds that file (copied in from an
-#      earlier run) skips the build;
-#   2. checks correctness: at N = 8 with a real (dev) setup, proves fresh
+#   1. unpacks ICICLE's CUDA backend for bn254 from the bundle's
+#      cuda-backend.tar.gz, which scripts/build-gpu.sh builds on a machine
+#      without a GPU; a bundle without it builds the backend here, for
+#      sm_90 (H100, H200), and returns it as cuda-backend.tar.gz;
+#   2. runs the tagged tests of ./gpu (gpu.test): TestDevice proves on the
+#      device and verifies on the CPU;
+#   3. checks correctness: at N = 8 with a real (dev) setup, proves fresh
 #      random batches on the CPU and the GPU and verifies every proof on the
 #      CPU (and that none verifies for another batch's public inputs);
-#   3. times CPU against GPU at N = 32 and 128 with a dummy setup;
-#   4. writes report.md: the card, driver, CUDA and module versions, the
+#   4. times CPU against GPU at N = 32 and 128 with a dummy setup;
+#   5. runs several GPU provers at once (overlap), and a larger N on the
+#      GPU alone;
+#   6. writes report.md: the card, driver, CUDA and module versions, the
 #      build time, and the tables.
 #
 # From the repository root, through the device tool (docs/gpu.md):
 #   bash .gpu-build/bundle/gpu-run.sh
 # with .gpu-build/bundle carried. What it writes goes to $OUT (default
-# ./gpu-out): report.md, run.log, cuda-build.log, cuda-backend.tar.gz,
-# bench-correctness.log, bench-timing.log.
+# ./gpu-out): report.md, run.log, gpu-test.log, bench-correctness.log,
+# bench-timing.log, bench-scaling.log, and cuda-build.log and
+# cuda-backend.tar.gz when it built the backend.
 #
 # Environment: GPU_WORK the work folder (default /tmp/provenant-gpu);
 # CUDA_ARCH (default 90); JOBS (default nproc); SIZES_TIMING (default
@@ -166,6 +171,21 @@ printf '\nbn254 CUDA backend (sm_%s) built in %s s on the GPU machine:\n\n```\n%
 export ICICLE_BACKEND_INSTALL_DIR="$BACKEND/"
 export LD_LIBRARY_PATH="$WORK/lib:$INSTALL/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 
+# --- 2. the tagged tests of ./gpu, on the device -------------------------------
+# TestDevice detects the device, proves the self-test circuit on it twice
+# (the second proof reuses the key on the device) and verifies both on the
+# CPU; TestSelect and TestParseMode check the --gpu selection logic.
+if [ "${DRY_RUN:-}" != 1 ]; then
+	gzip -dc "$BUNDLE/gpu.test.gz" >"$WORK/gpu.test" && chmod +x "$WORK/gpu.test" || fail "unpack gpu.test"
+	log "go test -tags icicle ./gpu, on the device: gpu.test -test.v -test.run 'TestDevice|TestSelect|TestParseMode'"
+	(cd "$WORK" && timeout "$(capped 60)" ./gpu.test -test.v -test.count=1 -test.run 'TestDevice|TestSelect|TestParseMode') >"$OUT/gpu-test.log" 2>&1
+	rc=$?
+	cat "$OUT/gpu-test.log"
+	printf '\n## go test -tags icicle ./gpu (on the device)\n\n```\n%s\n```\n' "$(grep -E '^(=== RUN|--- |    |PASS|FAIL|ok)' "$OUT/gpu-test.log" | grep -v '=== RUN')" >>"$REPORT"
+	[ $rc -eq 0 ] || fail "go test -tags icicle ./gpu on the device (exit $rc): see gpu-test.log"
+	grep -q -- '--- PASS: TestDevice' "$OUT/gpu-test.log" || fail "TestDevice did not pass on the device (skipped?): see gpu-test.log"
+fi
+
 # bench NAME TIMEOUT ARGS...: runs provenant prover bench, appends its
 # table to the report; fails the run when it fails.
 bench() {
@@ -184,13 +204,13 @@ bench() {
 	[ $rc -eq 0 ] || fail "bench $name (exit $rc; 124 is the $limit s timeout): $(tail -n 3 "$OUT/bench-$name.log")"
 }
 
-# --- 2. correctness: every GPU proof verifies on the CPU --------------------
+# --- 3. correctness: every GPU proof verifies on the CPU --------------------
 bench correctness "$CHECK_TIMEOUT" --backends "$BACKENDS" --sizes 8 --setup dev --verify --batches 4 --rounds 4
 
-# --- 3. timing ---------------------------------------------------------------
+# --- 4. timing ---------------------------------------------------------------
 bench timing "$TIME_TIMEOUT" --backends "$BACKENDS" --sizes "$SIZES_TIMING" --setup dummy --batches 2 --rounds "$ROUNDS"
 
-# --- 4. overlap: several prover processes on one GPU -------------------------
+# --- 5. overlap: several prover processes on one GPU -------------------------
 # gnark's ICICLE Prove solves the witness on the CPU inside its per-device
 # lock, so one process cannot overlap one batch's solving with another's
 # device work; separate processes (each with its own lock, as separate
@@ -223,7 +243,7 @@ if [ -n "$OVERLAP_PROCS" ]; then
 	done
 fi
 
-# --- 5. larger batches on the GPU alone, to choose N ---------------------------
+# --- 6. larger batches on the GPU alone, to choose N ---------------------------
 if [ -n "$SIZES_GPU" ] && [ "${DRY_RUN:-}" != 1 ] && [ "$(left)" -ge 60 ]; then
 	(FAILED_WORD="did not finish (optional)" bench scaling "$SCALE_TIMEOUT" --backends gpu --sizes "$SIZES_GPU" --setup dummy --batches 1 --rounds 2) ||
 		log "bench scaling did not finish; the report keeps what it printed"
