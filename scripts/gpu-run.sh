@@ -21,7 +21,8 @@
 #   bash .gpu-build/bundle/gpu-run.sh
 # with .gpu-build/bundle carried. What it writes goes to $OUT (default
 # ./gpu-out): report.md, run.log, gpu-test.log, bench-correctness.log,
-# bench-timing.log, bench-scaling.log, and cuda-build.log and
+# bench-timing.log, bench-scaling.log (with gnark's log of the GPU
+# prover's steps), overlap.log, and cuda-build.log and
 # cuda-backend.tar.gz when it built the backend.
 #
 # Environment: GPU_WORK the work folder (default /tmp/provenant-gpu);
@@ -84,7 +85,7 @@ command -v nvcc >/dev/null || export PATH="/usr/local/cuda/bin:$PATH"
 	echo "# GPU proving check: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 	echo
 	echo '```'
-	nvidia-smi --query-gpu=name,driver_version,memory.total,compute_cap,clocks.max.sm --format=csv 2>&1 || echo "nvidia-smi failed"
+	nvidia-smi --query-gpu=name,driver_version,memory.total,compute_cap,clocks.max.sm,compute_mode --format=csv 2>&1 || echo "nvidia-smi failed"
 	echo "CUDA: $(nvcc --version 2>&1 | grep -m1 release || echo 'no nvcc')"
 	echo "cmake: $(cmake --version | head -1); ninja $(ninja --version)"
 	echo "host: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -r), $(ldd --version | head -1)"
@@ -225,7 +226,11 @@ overlap() {
 			>"$WORK/overlap-$p-$i.md" 2>"$WORK/overlap-$p-$i.log" &
 	done
 	for i in $(seq 1 "$p"); do wait -n || rc=$?; done
-	[ $rc -eq 0 ] || { log "overlap $p: a process failed (exit $rc): $(tail -n 2 "$WORK"/overlap-"$p"-*.log | tail -n 4)"; return 1; }
+	for i in $(seq 1 "$p"); do
+		printf '===== %s processes, process %s\n' "$p" "$i"
+		head -c 20000 "$WORK/overlap-$p-$i.log"
+	done >>"$OUT/overlap.log"
+	[ $rc -eq 0 ] || { log "overlap $p: a process failed (exit $rc): $(grep -h -m1 -E '^(panic|fatal|provenant:)' "$WORK"/overlap-"$p"-*.log | head -n 2) (overlap.log has the logs)"; return 1; }
 	agg=$(cat "$WORK"/overlap-"$p"-*.md | awk -F'|' -v n="$OVERLAP_N" -v b="$OVERLAP_BACKEND" '$4 ~ b { m = $7 + 0; if (m > 0) { s += n / m; t += m; k++ } } END { if (k) printf "%d processes: %.1f events/s in all (mean proof %.3f s)", k, s, t / k }')
 	log "overlap: $agg"
 	printf -- '- %s\n' "$agg" >>"$REPORT"
@@ -245,7 +250,7 @@ fi
 
 # --- 6. larger batches on the GPU alone, to choose N ---------------------------
 if [ -n "$SIZES_GPU" ] && [ "${DRY_RUN:-}" != 1 ] && [ "$(left)" -ge 60 ]; then
-	(FAILED_WORD="did not finish (optional)" bench scaling "$SCALE_TIMEOUT" --backends gpu --sizes "$SIZES_GPU" --setup dummy --batches 1 --rounds 2) ||
+	(FAILED_WORD="did not finish (optional)" bench scaling "$SCALE_TIMEOUT" --backends gpu --sizes "$SIZES_GPU" --setup dummy --batches 1 --rounds 2 --gnark-log) ||
 		log "bench scaling did not finish; the report keeps what it printed"
 elif [ -n "$SIZES_GPU" ]; then
 	printf '\n(GPU-only sizes %s skipped: %s s left)\n' "$SIZES_GPU" "$(left)" >>"$REPORT"

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	gnarklogger "github.com/consensys/gnark/logger"
+	"github.com/rs/zerolog"
 	"github.com/spf13/cobra"
 
 	"github.com/provenant/provenant/circuits/batch"
@@ -65,6 +67,7 @@ in the log and in the provenant_prover_backend_info metric.`,
 
 func newProverBenchCmd(logs *logFlags) *cobra.Command {
 	var backends, sizes, setupKind string
+	var gnarkLog bool
 	var cfg bench.Config
 	cmd := &cobra.Command{
 		Use:   "bench",
@@ -86,6 +89,10 @@ Keys are made in memory and thrown away: nothing is written.`,
 			log, err := logs.logger(cmd)
 			if err != nil {
 				return err
+			}
+			if gnarkLog {
+				gnarklogger.Set(zerolog.New(zerolog.ConsoleWriter{Out: cmd.ErrOrStderr(), NoColor: true, TimeFormat: "15:04:05.000"}).
+					With().Timestamp().Logger())
 			}
 			if cfg.Setup, err = bench.ParseSetup(setupKind); err != nil {
 				return fmt.Errorf("--setup: %w", err)
@@ -131,5 +138,6 @@ Keys are made in memory and thrown away: nothing is written.`,
 	cmd.Flags().IntVar(&cfg.Batches, "batches", 2, "fresh random batches per size; every backend proves each")
 	cmd.Flags().IntVar(&cfg.Rounds, "rounds", 3, "timed proofs per size and backend, after one warm-up proof")
 	cmd.Flags().BoolVar(&cfg.Verify, "verify", false, "verify every proof on the CPU (needs --setup dev)")
+	cmd.Flags().BoolVar(&gnarkLog, "gnark-log", false, "print gnark's own debug log on standard error: the GPU prover's steps (MSMs, NTTs, copies) with their times")
 	return cmd
 }
