@@ -31,12 +31,15 @@ type Device struct {
 	// BackendDir is where the ICICLE CUDA backend libraries were loaded
 	// from.
 	BackendDir string
+	// LaunchBlocking reports CUDA_LAUNCH_BLOCKING=1 in the process (see
+	// WithLaunchBlocking).
+	LaunchBlocking bool
 }
 
 // String describes the device for logs.
 func (d Device) String() string {
-	return fmt.Sprintf("CUDA device %d of %d, %.1f GiB (%.1f GiB free), ICICLE backend %s",
-		d.ID, d.Count, float64(d.MemoryTotal)/(1<<30), float64(d.MemoryFree)/(1<<30), d.BackendDir)
+	return fmt.Sprintf("CUDA device %d of %d, %.1f GiB (%.1f GiB free), ICICLE backend %s, launch blocking %t",
+		d.ID, d.Count, float64(d.MemoryTotal)/(1<<30), float64(d.MemoryFree)/(1<<30), d.BackendDir, d.LaunchBlocking)
 }
 
 // Probe reports the CUDA device that the GPU backend would prove on, or

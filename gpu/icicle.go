@@ -127,6 +127,13 @@ func detect(c config) (Device, error) {
 	if _, err := os.Stat(dir); err != nil {
 		return Device{}, fmt.Errorf("%w: no ICICLE backend folder (set ICICLE_BACKEND_INSTALL_DIR to the CUDA backend's install folder, .../lib/backend): %w", ErrNoDevice, err)
 	}
+	// CUDA reads CUDA_LAUNCH_BLOCKING when it creates the context, which
+	// the backend's first device call does.
+	if _, set := os.LookupEnv(launchBlockingEnv); c.blocking && !set {
+		if err := os.Setenv(launchBlockingEnv, "1"); err != nil {
+			return Device{}, fmt.Errorf("%w: set %s: %w", ErrNoDevice, launchBlockingEnv, err)
+		}
+	}
 	// ICICLE's current device is per OS thread.
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
@@ -147,7 +154,7 @@ func detect(c config) (Device, error) {
 	if e := icicle_runtime.SetDevice(&d); e != icicle_runtime.Success {
 		return Device{}, fmt.Errorf("%w: select CUDA device %d: %s", ErrNoDevice, c.deviceID, e.AsString())
 	}
-	dev := Device{ID: c.deviceID, BackendDir: dir}
+	dev := Device{ID: c.deviceID, BackendDir: dir, LaunchBlocking: os.Getenv(launchBlockingEnv) == "1"}
 	if n, e := icicle_runtime.GetDeviceCount(); e == icicle_runtime.Success {
 		dev.Count = n
 	}

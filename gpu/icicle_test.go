@@ -5,6 +5,7 @@ package gpu
 import (
 	"context"
 	"errors"
+	"os"
 	"testing"
 )
 
@@ -23,6 +24,7 @@ func TestDevice(t *testing.T) {
 	if _, err := New(WithBackendDir(t.TempDir())); !errors.Is(err, ErrNoDevice) {
 		t.Errorf("New with an empty backend folder: %v, want ErrNoDevice", err)
 	}
+	_, preset := os.LookupEnv(launchBlockingEnv)
 	b, err := New()
 	if errors.Is(err, ErrNoDevice) {
 		t.Skipf("no device: %v", err)
@@ -32,9 +34,49 @@ func TestDevice(t *testing.T) {
 	}
 	defer b.Close()
 	t.Logf("proving on %s", b.Device())
+	if !preset && !b.Device().LaunchBlocking {
+		t.Errorf("Device().LaunchBlocking = false with %s unset before New", launchBlockingEnv)
+	}
 	for range 2 { // the second proof reuses the device key
 		if err := selfTest(context.Background(), b); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// TestLaunchBlocking: New sets CUDA_LAUNCH_BLOCKING=1 before it loads the
+// backend, unless told not to or the variable is already set. The backend
+// folder here is empty, so New fails after that step.
+func TestLaunchBlocking(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		env  string // "unset" for no variable
+		opts []Option
+		want string
+	}{
+		{"default", "unset", nil, "1"},
+		{"off", "unset", []Option{WithLaunchBlocking(false)}, "unset"},
+		{"explicit 0 kept", "0", nil, "0"},
+		{"explicit 1 kept", "1", []Option{WithLaunchBlocking(false)}, "1"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Setenv(launchBlockingEnv, "") // restored after the test
+			if tc.env == "unset" {
+				os.Unsetenv(launchBlockingEnv)
+			} else {
+				os.Setenv(launchBlockingEnv, tc.env)
+			}
+			opts := append([]Option{WithBackendDir(t.TempDir())}, tc.opts...)
+			if _, err := New(opts...); !errors.Is(err, ErrNoDevice) {
+				t.Fatalf("New with an empty backend folder: %v, want ErrNoDevice", err)
+			}
+			got, set := os.LookupEnv(launchBlockingEnv)
+			if !set {
+				got = "unset"
+			}
+			if got != tc.want {
+				t.Errorf("%s = %s, want %s", launchBlockingEnv, got, tc.want)
+			}
+		})
 	}
 }

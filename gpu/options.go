@@ -14,13 +14,14 @@ type config struct {
 	backendDir string // "" means $ICICLE_BACKEND_INSTALL_DIR, else /opt/icicle/lib/backend
 	pinKeys    bool
 	selfTest   bool
+	blocking   bool
 	probe      Probe
 	open       func(Device) (prover.Backend, error)
 	reg        prometheus.Registerer
 }
 
 func newConfig(opts []Option) config {
-	c := config{pinKeys: true, selfTest: true}
+	c := config{pinKeys: true, selfTest: true, blocking: true}
 	for _, o := range opts {
 		o(&c)
 	}
@@ -53,6 +54,19 @@ func WithBackendDir(dir string) Option { return func(c *config) { c.backendDir =
 // Without it only the key's precomputed domain stays on the device.
 func WithPinnedKeys(pin bool) Option { return func(c *config) { c.pinKeys = pin } }
 
+// WithLaunchBlocking sets whether New sets CUDA_LAUNCH_BLOCKING=1 for the
+// process before ICICLE creates its CUDA context, so that every kernel
+// launch waits for the kernel (default true). An explicit
+// CUDA_LAUNCH_BLOCKING in the environment is left as it is.
+//
+// ICICLE v3.2.2's MSM can free or read device memory while a kernel on
+// another stream still uses it (icicle-snark issue 17); gnark runs the
+// proof's MSMs on several streams at once. On an H100 a proof of 2 million
+// constraints crashed the whole process with "an illegal memory access was
+// encountered", which no recover can catch. Blocking launches close that
+// race, at the cost measured in docs/gpu.md.
+func WithLaunchBlocking(on bool) Option { return func(c *config) { c.blocking = on } }
+
 // WithSelfTest sets whether Select proves a tiny circuit on the GPU and
 // verifies it on the CPU before it chooses the GPU (default true).
 func WithSelfTest(on bool) Option { return func(c *config) { c.selfTest = on } }
@@ -69,3 +83,7 @@ func WithOpen(open func(Device) (prover.Backend, error)) Option {
 // WithMetrics makes Select register the provenant_prover_backend_info
 // gauge with reg.
 func WithMetrics(reg prometheus.Registerer) Option { return func(c *config) { c.reg = reg } }
+
+// launchBlockingEnv is the CUDA runtime's variable that WithLaunchBlocking
+// sets.
+const launchBlockingEnv = "CUDA_LAUNCH_BLOCKING"

@@ -259,7 +259,7 @@ tests() {
 	log "test: go vet and go test -tags icicle ./gpu/... ./cmd/provenant"
 	(cd "$ROOT" && export CGO_ENABLED=1 CGO_LDFLAGS="$(cgo_ldflags "-Wl,-rpath,$LIB")" &&
 		"$GO" vet -tags icicle ./gpu/... ./cmd/provenant &&
-		"$GO" test -tags icicle -count=1 -v -run 'TestDevice|TestSelect|TestParseMode' ./gpu/ &&
+		"$GO" test -tags icicle -count=1 -v -run 'TestDevice|TestLaunchBlocking|TestSelect|TestParseMode' ./gpu/ &&
 		"$GO" test -tags icicle -count=1 -run 'TestConfigurationReference|TestEveryCommandHasHelp' ./cmd/provenant)
 }
 

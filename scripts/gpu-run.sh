@@ -28,9 +28,10 @@
 # Environment: GPU_WORK the work folder (default /tmp/provenant-gpu);
 # CUDA_ARCH (default 90); JOBS (default nproc); SIZES_TIMING (default
 # 32,128); OVERLAP_PROCS (default 2,4: that many processes proving at
-# OVERLAP_N, default 128, at once on the GPU, OVERLAP_ROUNDS proofs each;
-# empty skips it); SIZES_GPU (default 512: GPU only, to choose N; empty
-# skips it);
+# OVERLAP_N, default 128, at once on the GPU, OVERLAP_ROUNDS proofs each,
+# started OVERLAP_STAGGER seconds apart, default 3; empty skips it);
+# SIZES_GPU (default 512: GPU only, to choose N, SCALE_ROUNDS proofs each,
+# default 2; empty skips it);
 # ROUNDS (default 3). TOTAL (default 560) is the run's budget in seconds, so
 # that the report comes back inside the device tool's 600 s per command:
 # the build gets what the benches do not need (BUILD_TIMEOUT, default
@@ -53,6 +54,8 @@ SIZES_GPU="${SIZES_GPU-512}"
 OVERLAP_PROCS="${OVERLAP_PROCS-2,4}"
 OVERLAP_N="${OVERLAP_N:-128}"
 OVERLAP_ROUNDS="${OVERLAP_ROUNDS:-6}"
+OVERLAP_STAGGER="${OVERLAP_STAGGER:-3}"
+SCALE_ROUNDS="${SCALE_ROUNDS:-2}"
 BACKENDS=cpu,gpu
 [ "${DRY_RUN:-}" = 1 ] && BACKENDS=cpu
 ROUNDS="${ROUNDS:-3}"
@@ -178,8 +181,8 @@ export LD_LIBRARY_PATH="$WORK/lib:$INSTALL/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PA
 # CPU; TestSelect and TestParseMode check the --gpu selection logic.
 if [ "${DRY_RUN:-}" != 1 ]; then
 	gzip -dc "$BUNDLE/gpu.test.gz" >"$WORK/gpu.test" && chmod +x "$WORK/gpu.test" || fail "unpack gpu.test"
-	log "go test -tags icicle ./gpu, on the device: gpu.test -test.v -test.run 'TestDevice|TestSelect|TestParseMode'"
-	(cd "$WORK" && timeout "$(capped 60)" ./gpu.test -test.v -test.count=1 -test.run 'TestDevice|TestSelect|TestParseMode') >"$OUT/gpu-test.log" 2>&1
+	log "go test -tags icicle ./gpu, on the device: gpu.test -test.v -test.run 'TestDevice|TestLaunchBlocking|TestSelect|TestParseMode'"
+	(cd "$WORK" && timeout "$(capped 60)" ./gpu.test -test.v -test.count=1 -test.run 'TestDevice|TestLaunchBlocking|TestSelect|TestParseMode') >"$OUT/gpu-test.log" 2>&1
 	rc=$?
 	cat "$OUT/gpu-test.log"
 	printf '\n## go test -tags icicle ./gpu (on the device)\n\n```\n%s\n```\n' "$(grep -E '^(=== RUN|--- |    |PASS|FAIL|ok)' "$OUT/gpu-test.log" | grep -v '=== RUN')" >>"$REPORT"
@@ -222,6 +225,10 @@ overlap() {
 	limit=$(capped "$OVERLAP_TIMEOUT")
 	log "overlap: $p processes at N=$OVERLAP_N (at most $limit s)"
 	for i in $(seq 1 "$p"); do
+		# ICICLE's first proof in a process reserves half the free device
+		# memory for a moment (gnark's warm-up): processes that start
+		# together fail it with AllocationFailed, so they start apart.
+		[ "$i" -eq 1 ] || sleep "$OVERLAP_STAGGER"
 		timeout "$limit" "$BIN" prover bench --backends "$OVERLAP_BACKEND" --sizes "$OVERLAP_N" --setup dummy --batches 2 --rounds "$OVERLAP_ROUNDS" \
 			>"$WORK/overlap-$p-$i.md" 2>"$WORK/overlap-$p-$i.log" &
 	done
@@ -250,7 +257,7 @@ fi
 
 # --- 6. larger batches on the GPU alone, to choose N ---------------------------
 if [ -n "$SIZES_GPU" ] && [ "${DRY_RUN:-}" != 1 ] && [ "$(left)" -ge 60 ]; then
-	(FAILED_WORD="did not finish (optional)" bench scaling "$SCALE_TIMEOUT" --backends gpu --sizes "$SIZES_GPU" --setup dummy --batches 1 --rounds 2 --gnark-log) ||
+	(FAILED_WORD="did not finish (optional)" bench scaling "$SCALE_TIMEOUT" --backends gpu --sizes "$SIZES_GPU" --setup dummy --batches 1 --rounds "$SCALE_ROUNDS" --gnark-log) ||
 		log "bench scaling did not finish; the report keeps what it printed"
 elif [ -n "$SIZES_GPU" ]; then
 	printf '\n(GPU-only sizes %s skipped: %s s left)\n' "$SIZES_GPU" "$(left)" >>"$REPORT"
