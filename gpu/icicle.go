@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"sync"
@@ -30,6 +31,10 @@ type Backend struct {
 
 	mu   sync.Mutex
 	keys map[*groth16_bn254.ProvingKey]*icicle_bn254.ProvingKey
+
+	warmLock string     // the machine-wide lock of the first proof; "" for none
+	warmMu   sync.Mutex // held by the first proof
+	warmed   bool
 }
 
 // New detects the CUDA device and returns a backend that proves on it, or
@@ -51,7 +56,11 @@ func newBackend(dev Device, c config) (*Backend, error) {
 	if dev.BackendDir != "" {
 		opts = append(opts, icicle.WithBackendLibrary(dev.BackendDir))
 	}
-	return &Backend{dev: dev, opts: opts, keys: map[*groth16_bn254.ProvingKey]*icicle_bn254.ProvingKey{}}, nil
+	b := &Backend{dev: dev, opts: opts, keys: map[*groth16_bn254.ProvingKey]*icicle_bn254.ProvingKey{}, warmLock: c.warmLock}
+	if !c.warmLockSet {
+		b.warmLock = filepath.Join(os.TempDir(), fmt.Sprintf("provenant-gpu-%d.lock", dev.ID))
+	}
+	return b, nil
 }
 
 // Name returns "gpu", the backend label of the prover's metrics.
@@ -70,6 +79,11 @@ func (b *Backend) Prove(ctx context.Context, cs constraint.ConstraintSystem, pk 
 	if err != nil {
 		return nil, err
 	}
+	release, err := b.firstProof(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	// ICICLE reports device failures by panicking; those on the calling
 	// goroutine become errors here.
 	defer func() {
@@ -82,6 +96,29 @@ func (b *Backend) Prove(ctx context.Context, cs constraint.ConstraintSystem, pk 
 		return nil, fmt.Errorf("gpu prove: %w", err)
 	}
 	return proof, nil
+}
+
+// firstProof returns at once when a proof has already run in this process.
+// For the first proof it takes the machine-wide warm-up lock (see
+// lockWarmUp) and holds it until the returned release, which marks the
+// warm-up done: gnark warms the device up once per process, in its first
+// Prove, whatever that proof's outcome.
+func (b *Backend) firstProof(ctx context.Context) (release func(), err error) {
+	b.warmMu.Lock()
+	if b.warmed || b.warmLock == "" {
+		b.warmMu.Unlock()
+		return func() {}, nil
+	}
+	unlock, err := lockWarmUp(ctx, b.warmLock)
+	if err != nil {
+		b.warmMu.Unlock()
+		return nil, err
+	}
+	return func() {
+		b.warmed = true
+		unlock()
+		b.warmMu.Unlock()
+	}, nil
 }
 
 // deviceKey returns the ICICLE proving key for pk, made once per key: it

@@ -10,14 +10,16 @@ import (
 type Option func(*config)
 
 type config struct {
-	deviceID   int
-	backendDir string // "" means $ICICLE_BACKEND_INSTALL_DIR, else /opt/icicle/lib/backend
-	pinKeys    bool
-	selfTest   bool
-	blocking   bool
-	probe      Probe
-	open       func(Device) (prover.Backend, error)
-	reg        prometheus.Registerer
+	deviceID    int
+	backendDir  string // "" means $ICICLE_BACKEND_INSTALL_DIR, else /opt/icicle/lib/backend
+	pinKeys     bool
+	selfTest    bool
+	blocking    bool
+	warmLock    string
+	warmLockSet bool
+	probe       Probe
+	open        func(Device) (prover.Backend, error)
+	reg         prometheus.Registerer
 }
 
 func newConfig(opts []Option) config {
@@ -66,6 +68,13 @@ func WithPinnedKeys(pin bool) Option { return func(c *config) { c.pinKeys = pin 
 // encountered", which no recover can catch. Blocking launches close that
 // race, at the cost measured in docs/gpu.md.
 func WithLaunchBlocking(on bool) Option { return func(c *config) { c.blocking = on } }
+
+// WithWarmUpLock sets the file that the backend's first proof locks (flock)
+// so that the provers of one machine warm the GPU up one at a time; "" turns
+// the lock off. Default: provenant-gpu-<device ID>.lock in os.TempDir().
+func WithWarmUpLock(path string) Option {
+	return func(c *config) { c.warmLock, c.warmLockSet = path, true }
+}
 
 // WithSelfTest sets whether Select proves a tiny circuit on the GPU and
 // verifies it on the CPU before it chooses the GPU (default true).
