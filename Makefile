@@ -36,10 +36,12 @@ graphiql:
 
 # The GPU-capable provenant (-tags icicle) and the bundle for the GPU machine,
 # .gpu-build/bundle (docs/gpu.md): ICICLE's host libraries with cmake (about
-# 15 minutes on 2 cores the first time), the binary, the bundle, a check that
-# it starts. Not part of `make test`. GPU_STEP=test runs go vet and the
-# -tags icicle tests against the libraries; libs, binary, bundle, check run
-# one step.
+# 15 minutes on 2 cores the first time), the binary, ICICLE's bn254 CUDA
+# backend built here with Debian's nvcc (about 46 minutes on 2 cores the
+# first time; NO_CUDA=1 leaves it to the GPU machine), the bundle, a check
+# that it starts. Not part of `make test`. GPU_STEP=test runs go vet and the
+# -tags icicle tests against the libraries; libs, binary, cuda, bundle,
+# check run one step.
 .PHONY: gpu
 GPU_STEP ?= all
 gpu:
