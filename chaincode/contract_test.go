@@ -156,12 +156,18 @@ func TestRegisterVerifyingKey(t *testing.T) {
 	}
 	flipped := slices.Clone(f.other.raw)
 	flipped[10] ^= 1
+	// The keys are random: change the version's last hex digit to one it
+	// does not have (a fixed "0" left one version in 16 unchanged).
+	wrongVersion := f.main.version[:63] + "0"
+	if f.main.version[63] == '0' {
+		wrongVersion = f.main.version[:63] + "1"
+	}
 	cases := []struct {
 		name, caller, circuit, version, key string
 		code                                Code
 	}{
 		{"another key under a registered version", operatorMSP, circuitID, f.main.version, f.other.b64, CodeConflict},
-		{"a version that is not the key's hash", operatorMSP, circuitID, f.main.version[:63] + "0", f.main.b64, CodeMalformed},
+		{"a version that is not the key's hash", operatorMSP, circuitID, wrongVersion, f.main.b64, CodeMalformed},
 		{"another key's hash", operatorMSP, "other-circuit", f.main.version, f.other.b64, CodeMalformed},
 		{"two public inputs", operatorMSP, circuitID, f.two.version, f.two.b64, CodeMalformed},
 		{"uncompressed encoding", operatorMSP, "raw", f.main.version, strings.TrimRight(rawEnc.String(), ""), CodeMalformed},
