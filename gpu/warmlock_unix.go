@@ -21,7 +21,9 @@ import (
 // ICICLE's goroutine that ends the process), so the first proof of each
 // takes this lock.
 func lockWarmUp(ctx context.Context, path string) (release func(), err error) {
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o666)
+	// Read-only: flock needs no write access, so a lock file that another
+	// user made (say 0644 under /tmp) serves every user.
+	f, err := os.OpenFile(path, os.O_RDONLY|os.O_CREATE, 0o666)
 	if err != nil {
 		return nil, fmt.Errorf("gpu warm-up lock: %w", err)
 	}
