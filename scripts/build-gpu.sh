@@ -20,13 +20,13 @@
 #           which the step adds to apt's sources when nvcc is missing). The
 #           result is WORK/cuda-backend.tar.gz; it needs no GPU to build and
 #           the driver on the GPU machine runs it (CUDA's runtime is linked
-#           statically). Several hours of CPU on 2 cores for the G2 MSM:
-#           see docs/gpu.md for the measured times.
+#           statically). About 46 minutes on 2 cores, 35 of them the G2
+#           MSM's one nvcc run (docs/gpu.md).
 #   bundle  one folder, BUNDLE (default .gpu-build/bundle), for the device
-#           tool's carry: the binary and gpu.test (gzipped), lib/, the ICICLE sources that
-#           the CUDA backend build needs (icicle/), cuda-backend.tar.gz when
-#           the cuda step made it (gpu-run.sh then skips its own build),
-#           gpu-run.sh, VERSIONS.
+#           tool's carry: the binary and gpu.test (gzipped), lib/, the
+#           ICICLE sources that the CUDA backend build needs (icicle/),
+#           cuda-backend.tar.gz when the cuda step made it (gpu-run.sh then
+#           skips its own build), gpu-run.sh, VERSIONS.
 #           It must stay under the 64 MiB that can be sent; the script fails
 #           when it does not.
 #   check   runs the bundled binary here: `provenant prover bench --backends
@@ -168,10 +168,15 @@ cuda() {
 		-DCURVE=bn254 -DCUDA_BACKEND=ON -DCPU_BACKEND=OFF -DCUDA_ARCH="$CUDA_ARCH" \
 		-DMSM=ON -DNTT=ON -DG2=ON >"$WORK/cuda-build.log" 2>&1 ||
 		die "cuda: cmake configure failed: see $WORK/cuda-build.log"
-	# ninja prints a line per finished step; show them as progress.
+	# ninja prints a line per finished step; show them as progress. With
+	# pipefail, rc is cmake's status (the rest of the pipe cannot fail).
+	local rc=0
 	cmake --build "$build" --target install -j "$JOBS" 2>&1 | tee -a "$WORK/cuda-build.log" |
-		grep --line-buffered -o '^\[[0-9]*/[0-9]*\] [A-Za-z]* [A-Za-z]* [^ ]*' | sed -u 's/^/build-gpu: cuda: /'
-	[ "${PIPESTATUS[0]}" -eq 0 ] || die "cuda: build failed: see $WORK/cuda-build.log"
+		{
+			grep --line-buffered -o '^\[[0-9]*/[0-9]*\] [A-Za-z]* [A-Za-z]* [^ ]*' | sed -u 's/^/build-gpu: cuda: /'
+			true
+		} || rc=$?
+	[ "$rc" -eq 0 ] || die "cuda: build failed (exit $rc): see $WORK/cuda-build.log"
 	local so
 	for so in "$install/lib/backend/cuda/libicicle_backend_cuda_device.so" \
 		"$install/lib/backend/bn254/cuda/libicicle_backend_cuda_field_bn254.so" \
