@@ -226,8 +226,10 @@ overlap() {
 	log "overlap: $p processes at N=$OVERLAP_N (at most $limit s)"
 	for i in $(seq 1 "$p"); do
 		# ICICLE's first proof in a process reserves half the free device
-		# memory for a moment (gnark's warm-up): processes that start
-		# together fail it with AllocationFailed, so they start apart.
+		# memory for a moment (gnark's warm-up): processes that started
+		# together failed it with AllocationFailed (2026-11-27), so they
+		# start apart. The backend's warm-up lock (gpu.WithWarmUpLock) now
+		# serializes that step; OVERLAP_STAGGER=0 checks it on the GPU.
 		[ "$i" -eq 1 ] || sleep "$OVERLAP_STAGGER"
 		timeout "$limit" "$BIN" prover bench --backends "$OVERLAP_BACKEND" --sizes "$OVERLAP_N" --setup dummy --batches 2 --rounds "$OVERLAP_ROUNDS" \
 			>"$WORK/overlap-$p-$i.md" 2>"$WORK/overlap-$p-$i.log" &
