@@ -24,10 +24,12 @@ import (
 // by ID as InsertEvents does, so that concurrent writers take their row locks in one order.
 // A stored ID with the same content is a repeat and changes nothing. A stored ID with other
 // content, whether stored before the call or, on PostgreSQL, by a concurrent transaction
-// that committed meanwhile, makes insertPrepared report a conflict: the insert is then
-// rolled back to a savepoint and planned again from the digests stored under the groups'
-// IDs, read anew (READ COMMITTED: the new read sees the row). The events table only grows,
-// so every new plan knows more IDs than the last, and the loop ends.
+// that committed meanwhile, makes insertPrepared report a conflict: the transaction is
+// then rolled back and run again, planned this time from the digests stored under the
+// groups' IDs, read at its start (READ COMMITTED: the new transaction sees the row). The
+// events table only grows, so every new plan knows more IDs than the last, and the loop
+// ends. Rolling the whole transaction back, rather than to a savepoint, is what lets the
+// inserts run without SQLite's statement journals (inInsertTx); a conflict is rare.
 func (s *Store) InsertEventGroups(ctx context.Context, groups [][]store.Event) ([]error, error) {
 	if s.sealer == nil {
 		return nil, fmt.Errorf("insert event groups: %w", store.ErrNoSealer)
@@ -50,13 +52,21 @@ func (s *Store) InsertEventGroups(ctx context.Context, groups [][]store.Event) (
 	}
 
 	var refused []error
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		var err error
-		refused, err = s.insertGroups(ctx, tx, prepared)
-		return err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("insert %d event groups: %w", len(groups), err)
+	known := -1 // IDs the last plan knew were stored; -1 before the first read
+	for {
+		err := s.inInsertTx(ctx, func(tx *sql.Tx) error {
+			var err error
+			refused, known, err = s.insertGroups(ctx, tx, prepared, known)
+			return err
+		})
+		if errors.Is(err, errStalePlan) {
+			s.log.DebugContext(ctx, "event groups met a stored ID with other content; planning again", "known_ids", known)
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("insert %d event groups: %w", len(groups), err)
+		}
+		break
 	}
 	for j, g := range prepared {
 		if refused[j] != nil {
@@ -87,54 +97,52 @@ func (s *Store) prepareGroup(events []store.Event, now time.Time) ([]*preparedEv
 	return ps, nil
 }
 
-// groupsSavepoint is what insertGroups rolls back to when its plan went stale.
-const groupsSavepoint = "insert_event_groups"
+// errStalePlan fails a transaction of InsertEventGroups whose plan met a stored ID with
+// other content, so that it is rolled back and planned again from what is stored.
+var errStalePlan = errors.New("plan of event groups is stale")
 
-// insertGroups stores the groups it accepts, in tx, and returns one error per group: nil
-// for the accepted ones. It keeps no state between calls, so that inTx may run it again.
-func (s *Store) insertGroups(ctx context.Context, tx *sql.Tx, groups []preparedGroup) ([]error, error) {
-	// The first plan assumes that none of the IDs is stored, which is what ingest sees
-	// almost always; a repeat with the same content does not upset it, and one with other
-	// content shows up as a conflict from insertPrepared, as a concurrent writer's does.
-	// Reading the stored digests first would cost a lookup per event on every call.
+// insertGroups stores the groups it accepts, in tx, and returns one error per group (nil
+// for the accepted ones) and how many of the groups' IDs the plan knew were stored.
+//
+// known < 0 is the first try: the plan assumes that none of the IDs is stored, which is
+// what ingest sees almost always; a repeat with the same content does not upset it, and
+// one with other content shows up as a conflict from insertPrepared, as a concurrent
+// writer's does, and fails tx with errStalePlan. Reading the stored digests first would
+// cost a lookup per event on every call. known >= 0 is a try after a stale plan: the plan
+// is made from the digests stored under the groups' IDs, read first; they must be more
+// than known. It keeps no state between calls, so that inTx may run it again.
+func (s *Store) insertGroups(ctx context.Context, tx *sql.Tx, groups []preparedGroup, known int) ([]error, int, error) {
 	stored := map[string][]byte{}
-	if _, err := tx.ExecContext(ctx, "SAVEPOINT "+groupsSavepoint); err != nil {
-		return nil, fmt.Errorf("savepoint: %w", err)
-	}
-	for {
-		refused, fresh := planGroups(groups, stored)
-		if s.afterGroupsPlanned != nil {
-			if err := s.afterGroupsPlanned(); err != nil {
-				return nil, err
-			}
-		}
-		if len(fresh) == 0 {
-			return refused, nil
-		}
-		results, err := s.insertPrepared(ctx, tx, fresh)
-		if err != nil {
-			return nil, err
-		}
-		// An event inserted meanwhile with the same content is stored as wanted; with
-		// other content, the plan is stale.
-		stale := slices.ContainsFunc(results, func(r store.InsertResult) bool { return r.Err != nil })
-		if !stale {
-			return refused, nil
-		}
-		if _, err := tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT "+groupsSavepoint); err != nil {
-			return nil, fmt.Errorf("roll back to savepoint: %w", err)
-		}
-		known := len(stored)
+	if known >= 0 {
+		var err error
 		if stored, err = s.storedDigests(ctx, tx, eventPerID(groups)); err != nil {
-			return nil, err
+			return nil, known, err
 		}
 		if len(stored) <= known {
 			// Cannot happen under READ COMMITTED; under a stricter isolation the insert
 			// fails with a serialization error instead, which inTx retries.
-			return nil, errors.New("events inserted concurrently are not visible to the transaction")
+			return nil, known, errors.New("events inserted concurrently are not visible to the transaction")
 		}
-		s.log.DebugContext(ctx, "event groups raced with another writer; planning again", "known_ids", len(stored))
 	}
+	refused, fresh := planGroups(groups, stored)
+	if s.afterGroupsPlanned != nil {
+		if err := s.afterGroupsPlanned(); err != nil {
+			return nil, known, err
+		}
+	}
+	if len(fresh) == 0 {
+		return refused, len(stored), nil
+	}
+	results, err := s.insertPrepared(ctx, tx, fresh)
+	if err != nil {
+		return nil, known, err
+	}
+	// An event inserted meanwhile with the same content is stored as wanted; with other
+	// content, the plan is stale.
+	if slices.ContainsFunc(results, func(r store.InsertResult) bool { return r.Err != nil }) {
+		return nil, len(stored), errStalePlan
+	}
+	return refused, len(stored), nil
 }
 
 // eventPerID returns one event of the groups per ID, to read what is stored under it.

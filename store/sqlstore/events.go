@@ -103,14 +103,35 @@ func uniqueStrings(v []string) []string {
 }
 
 // insertEventsQuery inserts rows events, skipping the IDs stored, and returns the IDs
-// inserted.
-func insertEventsQuery(rows int) string {
-	return insertEventsPrefix + valuesList(rows, eventParams) + ` ON CONFLICT (id) DO NOTHING RETURNING id`
+// inserted; the text is bound for d.
+//
+// On SQLite it is INSERT OR IGNORE rather than ON CONFLICT DO NOTHING, so that no
+// constraint of the statement can abort it halfway. SQLite keeps a statement journal
+// (a copy of every stored page the statement changes, spilled to a temporary file past
+// 64 KiB) only for statements that can abort halfway inside a transaction: NOT NULL,
+// CHECK and uniqueness constraints with the default ABORT, and foreign keys that are not
+// deferred (see inInsertTx). The writers of events never go on with a transaction after
+// a failed statement, so they need no such journal. OR IGNORE would also skip a row
+// that breaks NOT NULL or CHECK; insertPrepared fails when an event is neither inserted
+// nor stored, so such a row cannot pass unseen (prepareEvent's validation makes it
+// unreachable).
+func insertEventsQuery(d dialect, rows int) string {
+	if d == dialectSQLite {
+		return "INSERT OR IGNORE" + strings.TrimPrefix(insertEventsPrefix, "INSERT") +
+			valuesList(rows, eventParams) + ` RETURNING id`
+	}
+	return d.rebind(insertEventsPrefix + valuesList(rows, eventParams) + ` ON CONFLICT (id) DO NOTHING RETURNING id`)
 }
 
-// insertProductsQuery inserts rows rows of the product index.
-func insertProductsQuery(rows int) string {
-	return `INSERT INTO event_products (product, event_time, event_id) VALUES ` + valuesList(rows, 3)
+// insertProductsQuery inserts rows rows of the product index; the text is bound for d.
+// On SQLite it is INSERT OR IGNORE for the reason insertEventsQuery gives; insertPrepared
+// checks that every row was inserted.
+func insertProductsQuery(d dialect, rows int) string {
+	verb := "INSERT"
+	if d == dialectSQLite {
+		verb = "INSERT OR IGNORE"
+	}
+	return d.rebind(verb + ` INTO event_products (product, event_time, event_id) VALUES ` + valuesList(rows, 3))
 }
 
 // valuesList returns "(?, ?), (?, ?)" for rows rows of width placeholders.
@@ -143,7 +164,7 @@ func (s *Store) insertPrepared(ctx context.Context, tx *sql.Tx, ps []*preparedEv
 		for _, p := range chunk {
 			args = append(args, p.args...)
 		}
-		rows, err := s.txQuery(ctx, tx, s.q(insertEventsQuery(len(chunk))), args...)
+		rows, err := s.txQuery(ctx, tx, insertEventsQuery(s.dialect, len(chunk)), args...)
 		if err != nil {
 			return err
 		}
@@ -181,7 +202,12 @@ func (s *Store) insertPrepared(ctx context.Context, tx *sql.Tx, ps []*preparedEv
 			return nil, err
 		}
 		for j, p := range compare {
-			if !hmac.Equal(stored[p.id], p.digest) {
+			digest, ok := stored[p.id]
+			if !ok {
+				// Not inserted, yet not stored: a row that INSERT OR IGNORE skipped.
+				return nil, fmt.Errorf("event %q was neither inserted nor found stored", p.id)
+			}
+			if !hmac.Equal(digest, p.digest) {
 				results[compareAt[j]].Err = &store.ConflictError{EventID: p.id}
 			}
 		}
@@ -203,8 +229,14 @@ func (s *Store) insertPrepared(ctx context.Context, tx *sql.Tx, ps []*preparedEv
 		for _, r := range chunk {
 			args = append(args, r.product, r.eventTime, r.eventID)
 		}
-		_, err := s.txExec(ctx, tx, s.q(insertProductsQuery(len(chunk))), args...)
-		return err
+		res, err := s.txExec(ctx, tx, insertProductsQuery(s.dialect, len(chunk)), args...)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n != int64(len(chunk)) {
+			return fmt.Errorf("%d of %d product rows inserted (%v)", n, len(chunk), err)
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("index products: %w", err)
@@ -278,7 +310,7 @@ func (s *Store) InsertEvents(ctx context.Context, events []store.Event) ([]store
 	slices.SortStableFunc(prepared, func(a, b *preparedEvent) int { return cmp.Compare(a.id, b.id) })
 
 	var outcomes []store.InsertResult
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inInsertTx(ctx, func(tx *sql.Tx) error {
 		var err error
 		outcomes, err = s.insertPrepared(ctx, tx, prepared)
 		return err

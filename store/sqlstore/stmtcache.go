@@ -25,10 +25,10 @@ type stmtCache struct {
 func cachedInserts(d dialect) []string {
 	var qs []string
 	for n := 1; n <= eventsPerStatement; n *= 2 {
-		qs = append(qs, d.rebind(insertEventsQuery(n)))
+		qs = append(qs, insertEventsQuery(d, n))
 	}
 	for n := 1; n <= productsPerStatement; n *= 2 {
-		qs = append(qs, d.rebind(insertProductsQuery(n)))
+		qs = append(qs, insertProductsQuery(d, n))
 	}
 	return qs
 }

@@ -40,10 +40,10 @@ func TestStmtCache(t *testing.T) {
 	for _, n := range []int{1, 3, 100, 700, 2500, 5000} {
 		for _, kind := range []struct {
 			limit int
-			query func(rows int) string
+			query func(d dialect, rows int) string
 		}{{eventsPerStatement, insertEventsQuery}, {productsPerStatement, insertProductsQuery}} {
 			_ = pow2Chunks(make([]struct{}, n), kind.limit, func(c []struct{}) error {
-				if q := s.q(kind.query(len(c))); s.stmts.stmts[q] == nil {
+				if q := kind.query(s.dialect, len(c)); s.stmts.stmts[q] == nil {
 					t.Errorf("not prepared: %.60s… (%d rows)", q, len(c))
 				}
 				return nil
