@@ -233,8 +233,12 @@ func (s *Store) insertPrepared(ctx context.Context, tx *sql.Tx, ps []*preparedEv
 		if err != nil {
 			return err
 		}
-		if n, err := res.RowsAffected(); err != nil || n != int64(len(chunk)) {
-			return fmt.Errorf("%d of %d product rows inserted (%v)", n, len(chunk), err)
+		n, err := res.RowsAffected()
+		if err != nil {
+			return fmt.Errorf("count product rows inserted: %w", err)
+		}
+		if n != int64(len(chunk)) {
+			return fmt.Errorf("%d of %d product rows inserted", n, len(chunk))
 		}
 		return nil
 	})
