@@ -44,6 +44,10 @@ import (
 // timed span.
 var ingestProfile = flag.String("ingest.profile", "", "write a CPU profile of BenchmarkIngest's timed span to `file`")
 
+// ingestBacklog is how many events BenchmarkIngestAtScale stores before it
+// starts the timer.
+var ingestBacklog = flag.Int("ingest.backlog", 200_000, "events stored before BenchmarkIngestAtScale's timed span (`n`)")
+
 // benchMsgs caches signed messages across benchmark runs, per number of
 // events in a message: signing is the supplier's cost, not ingest's.
 var benchMsgs struct {
@@ -182,19 +186,23 @@ func BenchmarkIngest(b *testing.B) {
 }
 
 // BenchmarkIngestAtScale is BenchmarkIngest with single-event messages into
-// a store that already holds 200,000 events (random IDs and products, as
-// hash IDs and serial numbers are; stored before the timer starts). There
-// every insert lands on its own leaf page of the ID and product indexes, the
-// cost an empty store hides.
+// a store that already holds 200,000 events (-ingest.backlog; random IDs and
+// products, as hash IDs and serial numbers are; stored before the timer
+// starts). There every insert lands on its own leaf page of the ID and
+// product indexes, the cost an empty store hides.
 func BenchmarkIngestAtScale(b *testing.B) {
-	benchIngest(b, 1, 200_000)
+	benchIngest(b, 1, *ingestBacklog)
 }
 
-// fillBacklog stores n backlog events, in transactions of 1,000.
+// fillBacklog stores n backlog events, in transactions of 1,000, and says on
+// standard error how far it is after every 100,000 of a large backlog.
 func fillBacklog(b *testing.B, ctx context.Context, st *sqlstore.Store, n int) {
 	b.Helper()
-	const per = 1000
+	const per, every = 1000, 100_000
 	for i := 0; i < n; i += per {
+		if n > 2*every && i > 0 && i%every == 0 {
+			fmt.Fprintf(os.Stderr, "backlog: %d of %d events stored\n", i, n)
+		}
 		groups := make([][]store.Event, 0, per)
 		for j := i; j < min(i+per, n); j++ {
 			groups = append(groups, []store.Event{storetest.RandomEvent(j)})
