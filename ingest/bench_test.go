@@ -48,6 +48,9 @@ var ingestProfile = flag.String("ingest.profile", "", "write a CPU profile of Be
 // starts the timer.
 var ingestBacklog = flag.Int("ingest.backlog", 200_000, "events stored before BenchmarkIngestAtScale's timed span (`n`)")
 
+// ingestDB names the store the ingest benchmarks write to.
+var ingestDB = flag.String("ingest.db", "sqlite", "store of the ingest benchmarks: `sqlite` or postgres (a new database on the test server)")
+
 // benchMsgs caches signed messages across benchmark runs, per number of
 // events in a message: signing is the supplier's cost, not ingest's.
 var benchMsgs struct {
@@ -223,7 +226,16 @@ func benchIngest(b *testing.B, perMsg, backlog int) {
 	nMsgs := (b.N + perMsg - 1) / perMsg
 	key, msgs := signedMessages(b, nMsgs, perMsg)
 	addr := benchBroker(b, ctx, msgs)
-	st, err := sqlstore.Open(ctx, storetest.SQLiteURL(b), sqlstore.WithSealer(storetest.NewSealer(b)))
+	var url string
+	switch *ingestDB {
+	case "sqlite":
+		url = storetest.SQLiteURL(b)
+	case "postgres":
+		url = storetest.PostgresURL(b)
+	default:
+		b.Fatalf("-ingest.db %q: want sqlite or postgres", *ingestDB)
+	}
+	st, err := sqlstore.Open(ctx, url, sqlstore.WithSealer(storetest.NewSealer(b)))
 	if err != nil {
 		b.Fatal(err)
 	}
