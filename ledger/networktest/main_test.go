@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/hex"
+	"flag"
 	"fmt"
 	"log/slog"
 	"os"
@@ -44,6 +45,16 @@ var env struct {
 
 func TestMain(m *testing.M) {
 	os.Exit(func() int {
+		flag.Parse()
+		if c, r := flag.Lookup("test.count"), flag.Lookup("test.run"); c != nil && r != nil &&
+			c.Value.String() != "1" && r.Value.String() != "^$" {
+			// One network and one store serve every test, and the tests read
+			// what earlier ones left (TestAudit last of all), so a second
+			// pass in the same process would fail for that alone. Benchmarks
+			// alone (-run '^$') may repeat.
+			fmt.Fprintf(os.Stderr, "networktest runs each test once per network (-count=1, not %s); to repeat the tests, run go test again\n", c.Value)
+			return 2
+		}
 		root, err := fabricnet.ModuleRoot()
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
